@@ -1,0 +1,9 @@
+"""vsla: the savings-group rules and use cases on top of the ledger kernel: groups, members,
+meetings, loans, share-out, storage in SQLite, the group book, reports, the SMS outbox and
+the `vsla` command line.
+
+May import: `ledger`, sqlite-utils, pydantic, rich (rendering only), Babel, phonenumbers,
+Typer, tomli-w, openpyxl, platformdirs, and the africastalking SDK in `vsla.sms.africastalking`
+only. Never `tui` or `ussd`: front ends register themselves through the `vsla.frontends`
+entry point.
+"""

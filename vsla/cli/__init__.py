@@ -1,0 +1,37 @@
+"""The `vsla` command line (interfaces.md). Exit status: 0 done, 1 problems found, 2 bad input."""
+
+from __future__ import annotations
+
+import typer
+
+from ledger import N_
+from vsla.cli import actions, frontends, views
+from vsla.i18n import tr
+
+app = typer.Typer(
+    name="vsla",
+    help=tr(
+        N_(
+            "Books for village savings and loan associations. Run without a command to "
+            "open the facilitator app."
+        )
+    ),
+    invoke_without_command=True,
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.callback()(frontends.default)
+app.command("tui")(frontends.tui)
+app.command("demo")(frontends.demo)
+app.command("import")(actions.import_)
+app.command("groups")(views.groups)
+app.command("members")(views.members)
+app.command("statement")(views.statement)
+app.add_typer(views.meeting_app, name="meeting")
+app.command("shareout")(actions.shareout)
+app.command("check")(actions.check)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,121 @@
+"""What every command shares: the database option, the exit codes, errors on stderr, JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import platformdirs
+import typer
+
+from ledger import N_, LedgerError
+from vsla.book.service import Book, MeetingRefused
+from vsla.i18n import default_language, render_problem, tr
+from vsla.store import StoreError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def data_dir() -> Path:
+    return platformdirs.user_data_path("vsla", appauthor=False)
+
+
+def default_db() -> Path:
+    return data_dir() / "books.sqlite"
+
+
+def demo_db() -> Path:
+    return data_dir() / "demo.sqlite"
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="VSLA_DB",
+        help=tr(N_("the book database (default: a file in your data folder)")),
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help=tr(N_("print JSON for scripts")))]
+
+
+def resolve_db(db: Path | None) -> Path:
+    return db if db is not None else default_db()
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(tr(N_("error: {message}"), message=message), err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def bad_input_exits() -> Iterator[None]:
+    """Any broken rule or bad value: a message on stderr and exit status 2."""
+    language = default_language()
+    try:
+        yield
+    except MeetingRefused as refused:
+        first = refused.problems[0]
+        where = f"{first.member}, " if first.member else ""
+        fail(where + render_problem(first.problem, language))
+    except LedgerError as error:
+        fail(
+            render_problem(error.problem, language)
+            if not hasattr(error, "located")
+            else _located(error, language)
+        )
+    except StoreError as error:
+        fail(str(error))
+
+
+def _located(error: LedgerError, language: str) -> str:
+    from vsla.bookfile.reader import describe
+
+    return describe(error.located, lambda text: tr(text, language))  # type: ignore[attr-defined]
+
+
+@contextmanager
+def open_book(db: Path | None, *, must_exist: bool = True) -> Iterator[Book]:
+    path = resolve_db(db)
+    if must_exist and not path.exists():
+        fail(
+            tr(
+                N_("there is no book at {path} (use --db or VSLA_DB, or `vsla import`)"),
+                path=str(path),
+            )
+        )
+    with bad_input_exits():
+        book = Book.open(path)
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def _default(value: object) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def parse_date(text: str | None, what: str = "date") -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(tr(N_('{what} "{value}" is not a date (YYYY-MM-DD)'), what=what, value=text))
+
+
+Command = Callable[..., Any]

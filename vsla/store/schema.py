@@ -1,0 +1,217 @@
+"""Migrations in code: each is SQL applied once, in order, recorded in `PRAGMA user_version`.
+
+Tables are STRICT (a plain INTEGER column would silently keep '12abc' or 12.5). The journal and
+its postings are append-only, enforced by triggers, and each insert must continue its group's
+hash chain: the database itself refuses edits, deletes, replacements and gaps.
+"""
+
+from __future__ import annotations
+
+GENESIS = "0" * 64
+
+_JOURNAL = f"""
+CREATE TABLE journal (
+  id TEXT PRIMARY KEY,
+  group_id TEXT NOT NULL,
+  seq INTEGER NOT NULL CHECK (seq >= 1),
+  record_type TEXT NOT NULL CHECK (record_type IN ('tx', 'event')),
+  date TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  memo TEXT NOT NULL,
+  member_id TEXT,
+  meeting_number INTEGER,
+  reverses TEXT UNIQUE,
+  payload TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  UNIQUE (group_id, seq)
+) STRICT;
+CREATE INDEX journal_member ON journal (group_id, member_id, kind);
+CREATE INDEX journal_meeting ON journal (group_id, meeting_number);
+
+CREATE TABLE postings (
+  entry_id TEXT NOT NULL,
+  idx INTEGER NOT NULL CHECK (idx >= 0),
+  group_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (amount_minor <> 0),
+  PRIMARY KEY (entry_id, idx)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX postings_account ON postings (group_id, account);
+
+-- Balances kept current by the database, so a balance is one indexed read however long the
+-- history. `vsla check` recomputes them from the postings.
+CREATE TABLE balances (
+  group_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  balance_minor INTEGER NOT NULL,
+  PRIMARY KEY (group_id, account)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER postings_update_balances AFTER INSERT ON postings
+BEGIN
+  INSERT INTO balances (group_id, account, balance_minor)
+  VALUES (NEW.group_id, NEW.account, NEW.amount_minor)
+  ON CONFLICT (group_id, account) DO UPDATE
+  SET balance_minor = balance_minor + excluded.balance_minor;
+END;
+
+CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: record a reversal instead'); END;
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: record a reversal instead'); END;
+CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: record a reversal instead'); END;
+CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: record a reversal instead'); END;
+
+-- INSERT OR REPLACE deletes the old row without firing DELETE triggers unless
+-- recursive_triggers is on; refusing the insert first closes that door on every connection.
+CREATE TRIGGER journal_no_replace BEFORE INSERT ON journal
+WHEN EXISTS (SELECT 1 FROM journal WHERE id = NEW.id)
+  OR EXISTS (SELECT 1 FROM journal WHERE group_id = NEW.group_id AND seq = NEW.seq)
+  OR (NEW.reverses IS NOT NULL
+      AND EXISTS (SELECT 1 FROM journal WHERE reverses = NEW.reverses))
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: entry already recorded'); END;
+
+CREATE TRIGGER journal_chain_continues BEFORE INSERT ON journal
+WHEN NEW.seq <> COALESCE((SELECT MAX(seq) FROM journal WHERE group_id = NEW.group_id), 0) + 1
+  OR NEW.prev_hash <> COALESCE(
+       (SELECT hash FROM journal WHERE group_id = NEW.group_id ORDER BY seq DESC LIMIT 1),
+       '{GENESIS}')
+BEGIN SELECT RAISE(ABORT, 'the entry does not continue its group''s hash chain'); END;
+
+CREATE TRIGGER postings_only_on_newest_entry BEFORE INSERT ON postings
+WHEN NOT EXISTS (
+  SELECT 1 FROM journal
+  WHERE id = NEW.entry_id AND group_id = NEW.group_id AND record_type = 'tx'
+    AND seq = (SELECT MAX(seq) FROM journal WHERE group_id = NEW.group_id))
+  OR EXISTS (SELECT 1 FROM postings WHERE entry_id = NEW.entry_id AND idx = NEW.idx)
+BEGIN SELECT RAISE(ABORT, 'postings may only be added to the newest transaction'); END;
+"""
+
+_BOOK = """
+CREATE TABLE groups (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  country TEXT NOT NULL,
+  language TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE cycles (
+  group_id TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  start_date TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  constitution TEXT NOT NULL,
+  closed_on TEXT,
+  members_at_start INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (group_id, number)
+) STRICT;
+
+CREATE TABLE members (
+  group_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  gender TEXT NOT NULL CHECK (gender IN ('F', 'M')),
+  phone TEXT,
+  shared_phone INTEGER NOT NULL DEFAULT 0,
+  language TEXT,
+  status TEXT NOT NULL CHECK (status IN ('active', 'left')),
+  joined_on TEXT NOT NULL,
+  left_on TEXT,
+  PRIMARY KEY (group_id, member_id)
+) STRICT;
+CREATE INDEX members_phone ON members (phone);
+
+CREATE TABLE roles (
+  group_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  PRIMARY KEY (group_id, role, member_id)
+) STRICT;
+
+CREATE TABLE meetings (
+  group_id TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  cycle_number INTEGER NOT NULL,
+  date TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('regular', 'shareout')),
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  opening_loan_fund_minor INTEGER,
+  opening_social_fund_minor INTEGER,
+  expected_loan_fund_minor INTEGER,
+  expected_social_fund_minor INTEGER,
+  counted_loan_fund_minor INTEGER,
+  counted_social_fund_minor INTEGER,
+  reopened INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (group_id, number)
+) STRICT;
+
+CREATE TABLE attendance (
+  group_id TEXT NOT NULL,
+  meeting_number INTEGER NOT NULL,
+  member_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('present', 'excused', 'absent', 'proxy')),
+  PRIMARY KEY (group_id, meeting_number, member_id)
+) STRICT;
+
+CREATE TABLE loans (
+  group_id TEXT NOT NULL,
+  loan_number INTEGER NOT NULL,
+  member_id TEXT NOT NULL,
+  cycle_number INTEGER NOT NULL,
+  entry_id TEXT NOT NULL,
+  disbursed_on TEXT NOT NULL,
+  principal_minor INTEGER NOT NULL CHECK (principal_minor > 0),
+  method TEXT NOT NULL CHECK (method IN ('declining', 'upfront', 'none')),
+  rate_bp INTEGER NOT NULL CHECK (rate_bp >= 0),
+  term_months INTEGER NOT NULL CHECK (term_months >= 1),
+  due_on TEXT NOT NULL,
+  periods_charged INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL CHECK (status IN ('open', 'repaid', 'written_off', 'reversed')),
+  PRIMARY KEY (group_id, loan_number)
+) STRICT;
+CREATE INDEX loans_member ON loans (group_id, member_id, status);
+
+-- Device-local tables: never synced, never part of the chain.
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY,
+  group_id TEXT NOT NULL,
+  member_id TEXT,
+  recipient TEXT NOT NULL,
+  message TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  provider_message_id TEXT,
+  provider_status TEXT,
+  cost TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT
+) STRICT;
+CREATE INDEX outbox_pending ON outbox (status, created_at);
+
+CREATE TABLE meeting_drafts (
+  group_id TEXT PRIMARY KEY,
+  updated_at TEXT NOT NULL,
+  data TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+"""
+
+
+_MEETING_GUARD = """
+CREATE TRIGGER journal_only_into_open_meeting BEFORE INSERT ON journal
+WHEN NEW.record_type = 'tx' AND NEW.meeting_number IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM meetings
+  WHERE group_id = NEW.group_id AND number = NEW.meeting_number AND status = 'open')
+BEGIN SELECT RAISE(ABORT, 'money is recorded only in an open meeting'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_JOURNAL, _BOOK, _MEETING_GUARD)

@@ -186,3 +186,65 @@ def meeting(db: sqlite_utils.Database, group_id: str, number: int | None = None)
         "attendance": attendance,
         "entries": entries,
     }
+
+
+def cycle_series(db: sqlite_utils.Database, group_id: str) -> list[dict[str, Any]]:
+    """Per meeting of the current cycle, at its close: savings, loans outstanding, cash.
+
+    For charts. Reads only the postings of this cycle's meetings, once, in journal order.
+    """
+    state = load_state(db, group_id)
+    meetings = db.execute(
+        "SELECT number, date FROM meetings WHERE group_id = ? AND cycle_number = ? ORDER BY number",
+        [group_id, state.cycle_number],
+    ).fetchall()
+    if not meetings:
+        return []
+    first = meetings[0][0]
+    start = db.execute(
+        "SELECT MIN(seq) FROM journal WHERE group_id = ? AND meeting_number = ?",
+        [group_id, first],
+    ).fetchone()[0]
+    totals = {"savings": 0, "loans": 0, "loan_fund": 0, "social_fund": 0}
+    for account, amount in db.execute(
+        "SELECT p.account, SUM(p.amount_minor) FROM postings p JOIN journal j "
+        "ON j.id = p.entry_id WHERE j.group_id = ? AND j.seq < ? GROUP BY p.account",
+        [group_id, start],
+    ):
+        _accumulate(totals, account, amount)
+    by_meeting: dict[int, dict[str, int]] = {}
+    rows = db.execute(
+        "SELECT j.meeting_number, p.account, p.amount_minor FROM postings p JOIN journal j "
+        "ON j.id = p.entry_id WHERE j.group_id = ? AND j.seq >= ? ORDER BY j.seq",
+        [group_id, start],
+    )
+    for number, account, amount in rows:
+        _accumulate(totals, account, amount)
+        by_meeting[number] = dict(totals)
+    series = []
+    last = dict(totals)
+    for number, day in meetings:
+        point = by_meeting.get(number, last)
+        last = point
+        series.append(
+            {
+                "number": number,
+                "date": day,
+                "savings_minor": -point["savings"],
+                "loans_outstanding_minor": point["loans"],
+                "loan_fund_cash_minor": point["loan_fund"],
+                "social_fund_cash_minor": point["social_fund"],
+            }
+        )
+    return series
+
+
+def _accumulate(totals: dict[str, int], account: str, amount: int) -> None:
+    if account.startswith(acc.SAVINGS + ":"):
+        totals["savings"] += amount
+    elif account.startswith((acc.LOANS + ":", acc.CHARGES + ":")):
+        totals["loans"] += amount
+    elif account == acc.LOAN_FUND_CASH:
+        totals["loan_fund"] += amount
+    elif account == acc.SOCIAL_FUND_CASH:
+        totals["social_fund"] += amount

@@ -31,6 +31,7 @@ from vsla.domain.people import (
 from vsla.domain.planner import MeetingOutcome, plan_meeting
 from vsla.domain.shareout import ShareoutPreview, plan_shareout
 from vsla.domain.state import GroupState
+from vsla.sms.receipts import queue_receipts
 from vsla.store import Journal, open_database, write_transaction
 
 IdSource = Callable[[], str]
@@ -52,7 +53,7 @@ class Book:
         self.db = db
         self.ids = ids
         self.journal = Journal(db, projector=project, guard=account_guard)
-        self.after_meeting: list[AfterMeeting] = []
+        self.after_meeting: list[AfterMeeting] = [queue_receipts]
 
     @classmethod
     def open(cls, path: str | Path, *, ids: IdSource = new_id) -> Book:
@@ -140,6 +141,56 @@ class Book:
         ]
         (cleaned,) = clean_members([member], state.country, existing=existing)
         self.journal.append([self._member_event(group_id, on, cleaned)])
+
+    def update_member(
+        self,
+        group_id: str,
+        member_id: str,
+        *,
+        on: date,
+        name: str | None = None,
+        phone: str | None = None,
+        language: str | None = None,
+        sms_opt_out: bool | None = None,
+    ) -> None:
+        """Change what can change about a member; the change stays in the journal."""
+        state = load_state(self.db, group_id)
+        member = state.members.get(member_id)
+        if member is None:
+            raise broken(
+                "member.unknown", N_("{member} is not a member of the group"), member=member_id
+            )
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes["name"] = check_name(name)
+        if language is not None:
+            changes["language"] = check_language(language)
+        if sms_opt_out is not None:
+            changes["sms_opt_out"] = bool(sms_opt_out)
+        if phone is not None:
+            others = [
+                (m.member_id, m.phone, m.shared_phone)
+                for m in state.active_members()
+                if m.member_id != member_id
+            ]
+            (checked,) = clean_members(
+                [
+                    Member(
+                        member_id,
+                        member.name,
+                        member.gender,
+                        phone or None,
+                        shared_phone=member.shared_phone,
+                    )
+                ],
+                state.country,
+                existing=others,
+            )
+            changes["phone"] = checked.phone
+        if changes:
+            self.journal.append(
+                [self._event(group_id, on, "member_updated", changes, member=member_id)]
+            )
 
     def assign_roles(self, group_id: str, roles: dict[str, list[str]], *, on: date) -> None:
         state = load_state(self.db, group_id)
@@ -336,16 +387,30 @@ class Book:
         self.journal.append(events)
         return number
 
-    # -- drafts (device-local, not the journal) ------------------------------------------
+    # -- device-local settings, drafts (not the journal) ---------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return default if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        with write_transaction(self.db):
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
 
     def save_draft(self, group_id: str, data: str, *, now: str) -> None:
-        self.db.execute(
-            "INSERT INTO meeting_drafts (group_id, updated_at, data) VALUES (?, ?, ?) "
-            "ON CONFLICT (group_id) DO UPDATE SET updated_at = excluded.updated_at, "
-            "data = excluded.data",
-            [group_id, now, data],
-        )
-        self.db.conn.commit()
+        """Keep what has been typed of a meeting, so a closed app or a power cut loses
+        nothing; the journal is not touched until the meeting is closed."""
+        with write_transaction(self.db):
+            self.db.execute(
+                "INSERT INTO meeting_drafts (group_id, updated_at, data) VALUES (?, ?, ?) "
+                "ON CONFLICT (group_id) DO UPDATE SET updated_at = excluded.updated_at, "
+                "data = excluded.data",
+                [group_id, now, data],
+            )
 
     def load_draft(self, group_id: str) -> str | None:
         row = self.db.execute(
@@ -354,8 +419,8 @@ class Book:
         return None if row is None else str(row[0])
 
     def discard_draft(self, group_id: str) -> None:
-        self.db.execute("DELETE FROM meeting_drafts WHERE group_id = ?", [group_id])
-        self.db.conn.commit()
+        with write_transaction(self.db):
+            self.db.execute("DELETE FROM meeting_drafts WHERE group_id = ?", [group_id])
 
     # -- internals -----------------------------------------------------------------------
 

@@ -214,4 +214,8 @@ WHEN NEW.record_type = 'tx' AND NEW.meeting_number IS NOT NULL AND NOT EXISTS (
 BEGIN SELECT RAISE(ABORT, 'money is recorded only in an open meeting'); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_JOURNAL, _BOOK, _MEETING_GUARD)
+_SMS_OPT_OUT = """
+ALTER TABLE members ADD COLUMN sms_opt_out INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_JOURNAL, _BOOK, _MEETING_GUARD, _SMS_OPT_OUT)

@@ -105,6 +105,7 @@ ACTIONS = (
 
 
 class EntrySection(_Strict):
+    id: str | None = None
     member: str | None = None
     shares: Count | None = None
     social_fund: Money | None = None
@@ -152,6 +153,8 @@ class MeetingSection(_Strict):
     opening_reason: str = ""
     closing_reason: str = ""
     entries: list[EntrySection] = Field(default_factory=list)
+    joining: list[MemberSection] = Field(default_factory=list)
+    reopen_reason: str | None = None
     shareout: bool = False
 
 

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ledger import N_, Currency, LedgerError, Problem, currency, parse_amount, parse_count
+from ledger import (
+    N_,
+    Currency,
+    LedgerError,
+    Problem,
+    currency,
+    is_valid_id,
+    parse_amount,
+    parse_count,
+)
 from vsla.book.service import Book, MeetingRefused
 from vsla.bookfile.model import (
     BookFile,
@@ -218,6 +227,15 @@ class _Importer:
                 self._shareout(meeting)
                 continue
             try:
+                for member in meeting.joining:
+                    self.book.add_member(
+                        self.group_id, _member(member), on=meeting.date, mid_cycle_agreed=True
+                    )
+                if meeting.reopen_reason is not None:
+                    self.book.reopen_last_meeting(self.group_id, reason=meeting.reopen_reason)
+            except LedgerError as error:
+                raise self.fail(error.problem, day) from error
+            try:
                 plan = self._plan(meeting)
             except _EntryError as error:
                 raise self.fail(error.problem, day, error.member, error.field) from error
@@ -285,6 +303,18 @@ class _Importer:
             raise _EntryError(error.problem, member, field) from error
 
     def _entry(self, e: EntrySection) -> MeetingEntry:
+        entry = self._entry_without_id(e)
+        if e.id is None:
+            return entry
+        if not is_valid_id(e.id):
+            raise _EntryError(
+                Problem("entry.bad_id", N_('"{id}" is not a valid entry id'), {"id": e.id[:40]}),
+                e.member,
+                "id",
+            )
+        return replace(entry, id=e.id)
+
+    def _entry_without_id(self, e: EntrySection) -> MeetingEntry:
         member = e.member or ""
         action = e.action
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ledger import N_
-from vsla.cli import actions, frontends, views
+from vsla.cli import actions, exporting, frontends, views
 from vsla.i18n import tr
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.callback()(frontends.default)
 app.command("tui")(frontends.tui)
 app.command("demo")(frontends.demo)
 app.command("import")(actions.import_)
+app.command("export")(exporting.export)
 app.command("groups")(views.groups)
 app.command("members")(views.members)
 app.command("statement")(views.statement)

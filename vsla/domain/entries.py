@@ -32,6 +32,7 @@ class Bowls:
 class SocialFund:
     member: str
     amount_minor: int
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +40,14 @@ class Grant:
     member: str
     amount_minor: int
     reason: str
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 @dataclass(frozen=True, slots=True)
 class Shares:
     member: str
     shares: int
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class Repayment:
     member: str
     amount_minor: int
     loan_number: int | None = None
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +64,14 @@ class Fine:
     fine: str
     amount_minor: int | None = None  # None: the constitution's amount for this fine
     paid: bool = True
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 @dataclass(frozen=True, slots=True)
 class FinePayment:
     member: str
     amount_minor: int
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +79,13 @@ class WriteOff:
     member: str
     reason: str
     loan_number: int | None = None
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 @dataclass(frozen=True, slots=True)
 class Dropout:
     member: str
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,7 @@ class NewLoan:
     member: str
     principal_minor: int
     term_months: int
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +101,7 @@ class Reversal:
     entry_id: str
     reason: str
     member: str | None = None
+    id: str | None = None  # the entry id to use (a book re-imported keeps its ids)
 
 
 MeetingEntry = (

@@ -567,7 +567,11 @@ def _reversal(p: Planner, entry: Reversal) -> None:
     if original.id in p.state.reversed_ids:
         raise broken("reversal.twice", N_("{id} is already reversed"), id=original.id)
     tx = reverse(
-        original, id=p.ids(), date=p.plan.date, memo=reason[:200], meeting_number=p.meeting_number
+        original,
+        id=p.next_id(),
+        date=p.plan.date,
+        memo=reason[:200],
+        meeting_number=p.meeting_number,
     )
     p.apply(tx)
     p.state.reversed_ids.add(original.id)

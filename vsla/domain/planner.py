@@ -80,6 +80,7 @@ class Planner:
         self.meeting_number, self.reopened = self._meeting_number()
         self.out = MeetingOutcome(self.meeting_number, reopened=self.reopened)
         self.out.opening_ledger = self._bowls()
+        self.entry_id: str | None = None
         self.shares_bought: dict[str, int] = defaultdict(int)
         self.last_share_entry: dict[str, int] = {}
 
@@ -107,12 +108,14 @@ class Planner:
         handlers.accrue_service_charges(self)
         order = sorted(enumerate(self.plan.entries), key=lambda item: PHASES[type(item[1])])
         for index, entry in order:
+            self.entry_id = entry.id
             try:
                 handlers.apply_entry(self, index, entry)
             except RuleBroken as error:
                 self.problem(
                     error.problem, index, getattr(entry, "member", None), handlers.field_of(entry)
                 )
+        self.entry_id = None
         handlers.check_minimum_shares(self)
         self.out.expected_closing = self._bowls()
         self.counted_difference("closing", self.plan.closing_counted, self.plan.closing_reason)
@@ -157,7 +160,7 @@ class Planner:
         for account, amount in postings:
             merged[account] += amount
         tx = make_transaction(
-            id=self.ids(),
+            id=self.next_id(),
             group_id=self.state.group_id,
             date=self.plan.date,
             kind=kind,
@@ -168,6 +171,11 @@ class Planner:
             payload=payload,
         )
         return self.apply(tx)
+
+    def next_id(self) -> str:
+        """The id the entry being applied asked for, once; else a new one."""
+        given, self.entry_id = self.entry_id, None
+        return given or self.ids()
 
     def apply(self, tx: Transaction) -> Transaction:
         """Refuse `tx` if it would take cash, a debt or savings below zero; else apply it."""

@@ -49,7 +49,7 @@ def translate(message: str, language: str | None = None) -> str:
     return catalogue(language or default_language()).get(message, message)
 
 
-def tr(message: str, language: str | None = None, **params: Any) -> str:
+def tr(message: str, language: str | None = None, /, **params: Any) -> str:
     """Translate `message` and fill its placeholders."""
     text = translate(message, language)
     if not params:

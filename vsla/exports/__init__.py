@@ -1,0 +1,1 @@
+"""Exports of a group: hledger journal, CSV tables, an Excel workbook."""

@@ -34,7 +34,8 @@ def export(
             "-o",
             help=tr(
                 N_(
-                    "where to write (a .toml or .json file for book, a folder for csv, a .xlsx file); "
+                    "where to write (a .toml or .json file for book, a folder for csv, "
+                    "a .xlsx file); "
                     "default: standard output"
                 )
             ),

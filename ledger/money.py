@@ -188,6 +188,21 @@ class Currency:
         return 10**self.exponent
 
 
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount with its currency, for messages: shown in major units, never as raw minor
+    units (20000 minor units of CDF are 200 francs, not 20,000)."""
+
+    amount_minor: int
+    currency: Currency
+
+    def __str__(self) -> str:
+        return f"{format_minor(self.amount_minor, self.currency)} {self.currency.code}"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 def currency(code: str) -> Currency:
     """The ISO 4217 currency `code`, or a clear error for an unknown code."""
     if not isinstance(code, str) or code not in CURRENCY_EXPONENTS:

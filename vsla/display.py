@@ -37,8 +37,13 @@ def money(amount_minor: int, code: str, language: str = "en", country: str | Non
     if code in WHOLE_UNIT_CURRENCIES and amount_minor % cur.unit_minor == 0:
         pattern = loc.currency_formats["standard"].pattern.split(";")[0]
         whole = pattern.replace(".00", "").replace(".0", "")
-        return format_currency(value, code, format=whole, locale=loc, currency_digits=False)
-    return format_currency(value, code, locale=loc)
+        text = format_currency(value, code, format=whole, locale=loc, currency_digits=False)
+    else:
+        text = format_currency(value, code, locale=loc)
+    # English CLDR glues an ISO code to the number ("UGX6,000"); people read "UGX 6,000".
+    if text.startswith(code) and len(text) > len(code) and not text[len(code)].isspace():
+        text = f"{code} {text[len(code) :]}"
+    return text
 
 
 def number(value: int, language: str = "en", country: str | None = None) -> str:

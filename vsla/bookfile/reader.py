@@ -76,17 +76,18 @@ class BookImportError(LedgerError):
         return describe(self.located)
 
 
-def describe(located: ImportProblem, translate: Any = None) -> str:
-    tr = translate or (lambda text: text)
+def describe(located: ImportProblem, language: str | None = None) -> str:
+    """ "file, meeting of DATE, member M01, field: the rule", in `language`."""
+    from vsla.i18n import render_problem, tr
+
     parts = [located.file]
     if located.meeting_date:
-        parts.append(tr(N_("meeting of {date}")).format(date=located.meeting_date))
+        parts.append(tr(N_("meeting of {date}"), language, date=located.meeting_date))
     if located.member:
-        parts.append(tr(N_("member {member}")).format(member=located.member))
+        parts.append(tr(N_("member {member}"), language, member=located.member))
     if located.where:
         parts.append(located.where)
-    rule = tr(located.problem.message).format(**located.problem.params)
-    return ", ".join(parts) + ": " + rule
+    return ", ".join(parts) + ": " + render_problem(located.problem, language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,7 @@ def bad_input_exits() -> Iterator[None]:
 def _located(error: LedgerError, language: str) -> str:
     from vsla.bookfile.reader import describe
 
-    return describe(error.located, lambda text: tr(text, language))  # type: ignore[attr-defined]
+    return describe(error.located, language)  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ledger import N_, reverse
+from ledger import N_, Money, reverse
 from vsla.domain import accounts as acc
 from vsla.domain.constitution import ServiceCharge
 from vsla.domain.entries import (
@@ -58,6 +58,10 @@ FIELDS: dict[type, str] = {
     NewLoan: "loan",
     Reversal: "reverse",
 }
+
+
+def m(p: Planner, amount_minor: int) -> Money:
+    return Money(amount_minor, p.state.currency)
 
 
 def field_of(entry: MeetingEntry) -> str:
@@ -138,8 +142,8 @@ def _social_fund(p: Planner, entry: SocialFund) -> None:
             N_(
                 "the social fund contribution is {each} a meeting; {amount} is not a multiple of it"
             ),
-            each=each,
-            amount=entry.amount_minor,
+            each=m(p, each),
+            amount=m(p, entry.amount_minor),
         )
     _present(p, entry.member)
     p.transaction(
@@ -164,8 +168,8 @@ def _grant(p: Planner, entry: Grant) -> None:
         raise broken(
             "grant.over_social_fund",
             N_("a grant of {amount} is more than the social fund holds ({available})"),
-            amount=entry.amount_minor,
-            available=available,
+            amount=m(p, entry.amount_minor),
+            available=m(p, available),
         )
     p.transaction(
         "grant",
@@ -275,8 +279,8 @@ def _repayment(p: Planner, entry: Repayment) -> None:
             "repay.more_than_owed",
             N_("{member} repays {amount} but owes only {owed}"),
             member=entry.member,
-            amount=entry.amount_minor,
-            owed=total_owed,
+            amount=m(p, entry.amount_minor),
+            owed=m(p, total_owed),
         )
     postings: list[tuple[str, int]] = [(acc.LOAN_FUND_CASH, entry.amount_minor)]
     parts = []
@@ -333,8 +337,8 @@ def _fine_payment(p: Planner, entry: FinePayment) -> None:
             "fine.pay_more_than_owed",
             N_("{member} pays {amount} of fines but owes only {owed}"),
             member=entry.member,
-            amount=entry.amount_minor,
-            owed=owed,
+            amount=m(p, entry.amount_minor),
+            owed=m(p, owed),
         )
     left = entry.amount_minor
     postings: list[tuple[str, int]] = []
@@ -417,8 +421,8 @@ def _dropout(p: Planner, entry: Dropout) -> None:
                 "write it off first"
             ),
             member=member_id,
-            owed=owed,
-            savings=saved + profit,
+            owed=m(p, owed),
+            savings=m(p, saved + profit),
         )
     to_social = state.fines_owed_minor(member_id, "social_fund")
     payout = saved + profit - owed
@@ -470,7 +474,7 @@ def _new_loan(p: Planner, entry: NewLoan) -> None:
             "loan.one_at_a_time",
             N_("{member} still owes {owed} on loan L{loan}; one loan at a time"),
             member=member_id,
-            owed=state.loan_owed_minor(open_loans[0]),
+            owed=m(p, state.loan_owed_minor(open_loans[0])),
             loan=open_loans[0].number,
         )
     principal_owed = sum(state.principal_owed_minor(ln) for ln in open_loans)
@@ -480,17 +484,17 @@ def _new_loan(p: Planner, entry: NewLoan) -> None:
             "loan.over_multiple",
             N_("{member} may borrow at most {limit} ({multiple} × her savings of {savings})"),
             member=member_id,
-            limit=max(limit, 0),
+            limit=m(p, max(limit, 0)),
             multiple=rules.loan_multiple,
-            savings=state.savings_minor(member_id),
+            savings=m(p, state.savings_minor(member_id)),
         )
     cash = state.loan_fund_cash_minor
     if entry.principal_minor > cash:
         raise broken(
             "loan.over_cash",
             N_("a loan of {amount} is more than the cash in the loan fund ({cash})"),
-            amount=entry.principal_minor,
-            cash=cash,
+            amount=m(p, entry.principal_minor),
+            cash=m(p, cash),
         )
     number = state.next_loan_number
     due = due_date(p.plan.date, entry.term_months)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ledger import (
     N_,
+    Money,
     Posting,
     Problem,
     Record,
@@ -187,7 +188,7 @@ class Planner:
                         "balance.negative",
                         N_("this would take {account} below zero ({amount})"),
                         account=account,
-                        amount=after,
+                        amount=Money(after, self.state.currency),
                     )
         self.state.post(tx)
         self._record(tx)
@@ -329,7 +330,11 @@ class Planner:
                             "the {when} count of the {bowl} differs from the book by {difference}: "
                             "say why before closing"
                         ),
-                        {"when": when, "bowl": bowl, "difference": difference},
+                        {
+                            "when": when,
+                            "bowl": bowl,
+                            "difference": Money(difference, self.state.currency),
+                        },
                     ),
                     where=f"{when}_{bowl}",
                 )

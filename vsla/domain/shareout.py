@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from ledger import N_, Problem, Record
+from ledger import N_, Money, Problem, Record
 from vsla.domain import accounts as acc
 from vsla.domain import handlers
 from vsla.domain.constitution import DebtsAtShareout, RemainderTo, SocialFundAtShareout
@@ -99,7 +99,12 @@ def compute(state: GroupState, day: date, counted_cash_minor: int) -> ShareoutPr
                                 "to be "
                                 "paid before share-out"
                             ),
-                            {"member": member_id, "owed": rows[member_id][1] + rows[member_id][2]},
+                            {
+                                "member": member_id,
+                                "owed": Money(
+                                    rows[member_id][1] + rows[member_id][2], state.currency
+                                ),
+                            },
                         ),
                         member=member_id,
                         where="shareout",
@@ -123,7 +128,11 @@ def compute(state: GroupState, day: date, counted_cash_minor: int) -> ShareoutPr
                             "collect or write "
                             "off the difference first"
                         ),
-                        {"member": member_id, "owed": owed_lf + owed_sf, "gross": gross},
+                        {
+                            "member": member_id,
+                            "owed": Money(owed_lf + owed_sf, state.currency),
+                            "gross": Money(gross, state.currency),
+                        },
                     ),
                     member=member_id,
                     where="shareout",
@@ -151,7 +160,7 @@ def compute(state: GroupState, day: date, counted_cash_minor: int) -> ShareoutPr
                 Problem(
                     "shareout.negative_fund",
                     N_("the fund is negative ({fund}): check the cash count"),
-                    {"fund": fund},
+                    {"fund": Money(fund, state.currency)},
                 ),
                 where="shareout",
             )

@@ -14,7 +14,7 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
-from ledger import Problem
+from ledger import Money, Problem
 
 LANGUAGES = ("en", "fr", "sw", "ln")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "sw": "Kiswahili", "ln": "Lingála"}
@@ -61,4 +61,14 @@ def tr(message: str, language: str | None = None, /, **params: Any) -> str:
 
 
 def render_problem(problem: Problem, language: str | None = None) -> str:
-    return tr(problem.message, language, **problem.params)
+    """The problem in `language`, with amounts shown the local way (Babel)."""
+    from vsla.display import money
+
+    language = language or default_language()
+    params = {
+        key: money(value.amount_minor, value.currency.code, language)
+        if isinstance(value, Money)
+        else value
+        for key, value in problem.params.items()
+    }
+    return tr(problem.message, language, **params)

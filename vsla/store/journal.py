@@ -90,9 +90,11 @@ class Journal:
         results: list[AppendResult] = []
         heads: dict[str, tuple[int, str]] = {}
         conn = self.db.conn
+        batch = list(records)
         with write_transaction(self.db):
-            for record in records:
-                existing = self.get(record.id)
+            stored = self._stored_ids([record.id for record in batch])
+            for record in batch:
+                existing = self.get(record.id) if record.id in stored else None
                 if existing is not None:
                     if existing.record != record:
                         raise IdConflict.of(
@@ -129,6 +131,18 @@ class Journal:
                 heads[group] = (chained.seq, chained.hash)
                 results.append(AppendResult(record.id, chained.seq, "recorded"))
         return results
+
+    def _stored_ids(self, ids: list[str]) -> set[str]:
+        """Which of `ids` are already in the journal: one query per 500, not one per entry."""
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                str(r[0])
+                for r in self.db.execute(f"SELECT id FROM journal WHERE id IN ({marks})", chunk)
+            )
+        return found
 
     def _reversal_problems(self, reversal: Transaction) -> list[Problem]:
         original = self.get(reversal.reverses or "")

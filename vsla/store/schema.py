@@ -218,4 +218,39 @@ _SMS_OPT_OUT = """
 ALTER TABLE members ADD COLUMN sms_opt_out INTEGER NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: tuple[str, ...] = (_JOURNAL, _BOOK, _MEETING_GUARD, _SMS_OPT_OUT)
+# The same guarantees with one index lookup per check instead of two or three: the chain
+# check compares "seq:prev_hash" with the head's "seq+1:hash" in one read, and the
+# (group_id, seq) existence check is dropped because a continuing seq cannot exist yet.
+_LEANER_GUARDS = f"""
+DROP TRIGGER journal_no_replace;
+DROP TRIGGER journal_chain_continues;
+DROP TRIGGER postings_only_on_newest_entry;
+
+CREATE TRIGGER journal_no_replace BEFORE INSERT ON journal
+WHEN EXISTS (SELECT 1 FROM journal WHERE id = NEW.id)
+  OR (NEW.reverses IS NOT NULL
+      AND EXISTS (SELECT 1 FROM journal WHERE reverses = NEW.reverses))
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: entry already recorded'); END;
+
+CREATE TRIGGER journal_chain_continues BEFORE INSERT ON journal
+WHEN NEW.seq || ':' || NEW.prev_hash IS NOT COALESCE(
+  (SELECT (seq + 1) || ':' || hash FROM journal
+   WHERE group_id = NEW.group_id ORDER BY seq DESC LIMIT 1),
+  '1:{GENESIS}')
+BEGIN SELECT RAISE(ABORT, 'the entry does not continue its group''s hash chain'); END;
+
+CREATE TRIGGER postings_only_on_newest_entry BEFORE INSERT ON postings
+WHEN NEW.entry_id || ':tx' IS NOT (
+  SELECT id || ':' || record_type FROM journal
+  WHERE group_id = NEW.group_id ORDER BY seq DESC LIMIT 1)
+  OR EXISTS (SELECT 1 FROM postings WHERE entry_id = NEW.entry_id AND idx = NEW.idx)
+BEGIN SELECT RAISE(ABORT, 'postings may only be added to the newest transaction'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _JOURNAL,
+    _BOOK,
+    _MEETING_GUARD,
+    _SMS_OPT_OUT,
+    _LEANER_GUARDS,
+)

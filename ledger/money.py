@@ -185,7 +185,8 @@ class Currency:
     @property
     def unit_minor(self) -> int:
         """Minor units in one major unit (100 for GHS, 1 for UGX)."""
-        return 10**self.exponent
+        unit: int = 10**self.exponent
+        return unit
 
 
 @dataclass(frozen=True, slots=True)

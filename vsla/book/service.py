@@ -35,7 +35,7 @@ from vsla.sms.receipts import queue_receipts
 from vsla.store import Journal, open_database, write_transaction
 
 IdSource = Callable[[], str]
-AfterMeeting = Callable[[sqlite_utils.Database, GroupState, MeetingOutcome], None]
+AfterMeeting = Callable[[sqlite_utils.Database, GroupState, MeetingOutcome], object]
 
 
 class MeetingRefused(RuleBroken):

@@ -34,7 +34,7 @@ def receipt_text(state: GroupState, outcome: MeetingOutcome, member: MemberState
             N_("{group} {date}:"),
             language,
             group=state.name[:30],
-            date=outcome.state_after.last_meeting.date.isoformat()  # type: ignore[union-attr]
+            date=outcome.state_after.last_meeting.date.isoformat()
             if outcome.state_after and outcome.state_after.last_meeting
             else "",
         ),

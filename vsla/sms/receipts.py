@@ -46,34 +46,14 @@ def receipt_text(state: GroupState, outcome: MeetingOutcome, member: MemberState
             savings=sms_money(line.savings_minor, cur, language),
         ),
     ]
-    if line.repaid_minor:
-        parts.append(
-            tr(N_("repaid {amount}."), language, amount=sms_money(line.repaid_minor, cur, language))
-        )
-    if line.loan_taken_minor:
-        parts.append(
-            tr(
-                N_("new loan {amount}."),
-                language,
-                amount=sms_money(line.loan_taken_minor, cur, language),
-            )
-        )
-    if line.loan_owed_minor:
-        parts.append(
-            tr(
-                N_("loan owed {amount}."),
-                language,
-                amount=sms_money(line.loan_owed_minor, cur, language),
-            )
-        )
-    if line.fines_owed_minor:
-        parts.append(
-            tr(
-                N_("fines owed {amount}."),
-                language,
-                amount=sms_money(line.fines_owed_minor, cur, language),
-            )
-        )
+    for amount_minor, message in (
+        (line.repaid_minor, N_("repaid {amount}.")),
+        (line.loan_taken_minor, N_("new loan {amount}.")),
+        (line.loan_owed_minor, N_("loan owed {amount}.")),
+        (line.fines_owed_minor, N_("fines owed {amount}.")),
+    ):
+        if amount_minor:
+            parts.append(tr(message, language, amount=sms_money(amount_minor, cur, language)))
     text = to_gsm7(" ".join(parts))
     return text if len(text) <= SMS_LIMIT else text[: SMS_LIMIT - 3] + "..."
 

@@ -8,7 +8,6 @@ kept, messages no longer used are dropped. The tests fail while anything is untr
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -28,10 +27,16 @@ def extract() -> Catalog:
         if not directory.is_dir():
             continue
         for filename, lineno, message, comments, context in extract_from_dir(
-            directory, method_map=[("**.py", "python")], keywords=KEYWORDS,
+            directory,
+            method_map=[("**.py", "python")],
+            keywords=KEYWORDS,
         ):
-            template.add(message, locations=[(f"{package}/{filename}", lineno)],
-                         auto_comments=comments, context=context)
+            template.add(
+                message,
+                locations=[(f"{package}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return template
 
 

@@ -262,7 +262,9 @@ class Book:
             self.journal.append(outcome.records)
             self.db.execute("DELETE FROM meeting_drafts WHERE group_id = ?", [group_id])
             for hook in self.after_meeting:
-                hook(self.db, state, outcome)
+                result = hook(self.db, state, outcome)
+                if hook is queue_receipts and isinstance(result, int):
+                    outcome.receipts_queued = result
         return outcome
 
     def reopen_last_meeting(self, group_id: str, *, reason: str) -> int:
@@ -307,15 +309,23 @@ class Book:
         reason: str = "",
         commit: bool = False,
     ) -> ShareoutPreview:
+        """The share-out as it stands (a preview, read only), or, with `commit`, done."""
+        if not commit:
+            return plan_shareout(
+                self.state(group_id),
+                on,
+                counted_cash_minor=counted_cash_minor,
+                reason=reason,
+                ids=self.ids,
+            )
         with write_transaction(self.db):
             state = self.state(group_id)
             preview = plan_shareout(
                 state, on, counted_cash_minor=counted_cash_minor, reason=reason, ids=self.ids
             )
-            if commit:
-                if preview.problems:
-                    raise MeetingRefused(preview.problems)
-                self.journal.append(preview.records)
+            if preview.problems:
+                raise MeetingRefused(preview.problems)
+            self.journal.append(preview.records)
         return preview
 
     def start_cycle(

@@ -54,6 +54,7 @@ class MeetingOutcome:
     totals_minor: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     state_after: GroupState | None = None
     reopened: bool = False
+    receipts_queued: int = 0  # set by Book.record_meeting once the SMS are in the outbox
 
     @property
     def ok(self) -> bool:

@@ -1,4 +1,4 @@
-"""Keeping the catalogues in step with the code: `python -m vsla.i18n.catalogue`.
+"""Keeping the catalogues in step with the code: `python -m vsla.i18n.pofiles`.
 
 Extracts every message marked with N_ (or _) from the packages, and merges them into
 vsla/locale/{fr,sw,ln}.po: new messages arrive untranslated, translations of existing ones are

@@ -1,0 +1,1 @@
+"""The screens of the facilitator app, one per file."""

@@ -1,0 +1,290 @@
+"""The cycle's share-out (action audit): a preview anyone can recompute, then the real one.
+
+value of a share = fund ÷ shares; each member gets her shares × that value, rounded down to the
+payout unit, less what she still owes; what the rounding leaves is the remainder. The figures
+are those of `Book.shareout`, the same as `vsla shareout --json`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Label, Static
+
+from ledger import N_, LedgerError, format_fraction, parse_amount
+from tui.text import problem_text, right, show_amount, show_money, t, typed_amount
+from tui.widgets.footer import KeysFooter
+from vsla.book.service import Book, MeetingRefused
+from vsla.domain.constitution import RemainderTo
+from vsla.domain.shareout import ShareoutPreview
+
+
+class CycleScreen(Screen[None]):
+    HELP = N_(
+        "The share-out preview is what everyone would get if the cycle ended today; anyone can "
+        "check it: her shares × the value of a share, rounded down, less what she owes. Type "
+        "the loan-fund cash counted from the box (empty: what the book says); a difference "
+        "needs a reason. Ctrl+S does the share-out, after a confirmation; it closes the cycle. "
+        "Ctrl+N then starts the next cycle."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back")),
+        Binding("ctrl+s", "share_out", N_("Share out")),
+        Binding("ctrl+n", "next_cycle", N_("Next cycle")),
+    ]
+
+    def __init__(self, book: Book, group_id: str, today: date) -> None:
+        super().__init__()
+        self.book = book
+        self.group_id = group_id
+        self.today = today
+        self.state = book.state(group_id)
+        self.preview: ShareoutPreview | None = None
+        self.payouts_minor: dict[str, int] = {}
+        self.typed_problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="cycle-title", classes="title")
+        with Horizontal(classes="count-row"):
+            yield Label(t(N_("Loan-fund cash counted")), classes="count-label")
+            yield Input(id="counted", compact=True, classes="amount")
+            yield Label(t(N_("why")), classes="bowl-label")
+            yield Input(id="reason", compact=True, classes="reason")
+        yield Static("", id="formula", classes="formula")
+        yield DataTable(id="payouts", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="cycle-problems", classes="info")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t(N_("No.")), key="member")
+        table.add_column(t(N_("Name")), key="name", width=18)
+        table.add_column(t(N_("Shares")), key="shares")
+        table.add_column(t(N_("× value")), key="gross")
+        table.add_column(t(N_("Owes")), key="owes")
+        table.add_column(t(N_("Payout")), key="payout")
+        self.query_one("#counted", Input).placeholder = typed_amount(
+            self.state.loan_fund_cash_minor, self.state.currency
+        )
+        self.recompute()
+        self.query_one("#counted", Input).focus()
+
+    def counted_minor(self) -> int | None:
+        text = self.query_one("#counted", Input).value
+        self.typed_problem = None
+        if not text.strip():
+            return None
+        try:
+            return parse_amount(text, self.state.currency)
+        except LedgerError as error:
+            self.typed_problem = problem_text(error.problem)
+            return None
+
+    def recompute(self) -> None:
+        self.state = state = self.book.state(self.group_id)
+        title = t(
+            N_("{group} · cycle {cycle} · share-out on {date}"),
+            group=state.name,
+            cycle=state.cycle_number,
+            date=self.today.isoformat(),
+        )
+        self.query_one("#cycle-title", Static).update(title)
+        table = self.query_one(DataTable)
+        if state.cycle_status != "open":
+            table.clear()
+            self.preview = None
+            self.query_one("#formula", Static).update(
+                t(
+                    N_("Cycle {cycle} is shared out. Ctrl+N starts the next cycle."),
+                    cycle=state.cycle_number,
+                )
+            )
+            self.query_one("#cycle-problems", Static).update("")
+            return
+        counted = self.counted_minor()
+        reason = self.query_one("#reason", Input).value
+        preview = self.book.shareout(
+            self.group_id, on=self.today, counted_cash_minor=counted, reason=reason
+        )
+        self.show(preview)
+
+    def show(self, preview: ShareoutPreview) -> None:
+        state = self.state
+        cur, code, country = state.currency, state.currency.code, state.country
+        self.preview = preview
+
+        def money(amount_minor: int) -> str:
+            return show_money(amount_minor, code, country)
+
+        where = (
+            t(N_("the social fund"))
+            if state.constitution.remainder_to is RemainderTo.SOCIAL_FUND
+            else t(N_("next cycle's loan fund"))
+        )
+        owed = preview.fund_minor - preview.counted_cash_minor
+        lines = [
+            t(
+                N_("Fund {fund} = cash {cash} + owed by members {owed}"),
+                fund=money(preview.fund_minor),
+                cash=money(preview.counted_cash_minor),
+                owed=money(owed),
+            ),
+            t(
+                N_("A share = {fund} ÷ {shares} shares = {value} {code}"),
+                fund=money(preview.fund_minor),
+                shares=preview.total_shares,
+                value=format_fraction(preview.value_per_share_minor, cur),
+                code=code,
+            ),
+            t(
+                N_("Rounded down to {unit}; remainder {remainder} goes to {where}"),
+                unit=money(preview.payout_rounding_minor),
+                remainder=money(preview.remainder_minor),
+                where=where,
+            ),
+        ]
+        self.query_one("#formula", Static).update("\n".join(lines))
+        table = self.query_one(DataTable)
+        table.clear()
+        self.payouts_minor = {}
+        for line in preview.lines:
+            member = state.members.get(line.member_id)
+            self.payouts_minor[line.member_id] = line.payout_minor
+            table.add_row(
+                line.member_id,
+                member.name if member else "",
+                right(str(line.shares)),
+                right(show_amount(line.gross_minor, cur, country)),
+                right(show_amount(line.owed_minor, cur, country) if line.owed_minor else ""),
+                right(show_amount(line.payout_minor, cur, country)),
+                key=line.member_id,
+            )
+        problems = [problem_text(p.problem, country) for p in preview.problems]
+        if self.typed_problem:
+            problems.insert(0, self.typed_problem)
+        self.query_one("#cycle-problems", Static).set_class(bool(problems), "problem")
+        self.query_one("#cycle-problems", Static).update(
+            "⚠ " + problems[0] + (f" (+{len(problems) - 1})" if len(problems) > 1 else "")
+            if problems
+            else t(
+                N_("Paid out {paid} to {count} members · Ctrl+S shares out"),
+                paid=money(preview.paid_out_minor),
+                count=len(preview.lines),
+            )
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.is_mounted:
+            self.recompute()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "counted":
+            self.query_one("#reason", Input).focus()
+        else:
+            self.action_share_out()
+
+    def action_share_out(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        preview = self.preview
+        if preview is None:
+            return
+        if preview.problems or self.typed_problem:
+            self.notify(
+                t(N_("The share-out cannot be done yet: see the reason below")), severity="error"
+            )
+            return
+        code, country = self.state.currency.code, self.state.country
+        self.app.push_screen(
+            ConfirmScreen(
+                t(N_("Share out cycle {cycle}?"), cycle=self.state.cycle_number),
+                [
+                    t(
+                        N_("Pay out {paid} to {count} members; {remainder} remains."),
+                        paid=show_money(preview.paid_out_minor, code, country),
+                        count=len(preview.lines),
+                        remainder=show_money(preview.remainder_minor, code, country),
+                    ),
+                    t(
+                        N_(
+                            "Every member's savings go to zero and the cycle closes. "
+                            "This cannot be undone."
+                        )
+                    ),
+                ],
+                yes=N_("Share out"),
+            ),
+            self._confirmed,
+        )
+
+    def _confirmed(self, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        counted = self.counted_minor()
+        reason = self.query_one("#reason", Input).value
+        try:
+            done = self.book.shareout(
+                self.group_id, on=self.today, counted_cash_minor=counted, reason=reason, commit=True
+            )
+        except MeetingRefused as refused:
+            self.notify(
+                problem_text(refused.problems[0].problem, self.state.country), severity="error"
+            )
+            return
+        except LedgerError as error:
+            self.notify(problem_text(error.problem, self.state.country), severity="error")
+            return
+        self.state = self.book.state(self.group_id)
+        self.show(done)
+        self.query_one("#cycle-problems", Static).update(
+            t(
+                N_("Shared out: cycle {cycle} is closed. Ctrl+N starts the next cycle."),
+                cycle=self.state.cycle_number,
+            )
+        )
+        self.notify(t(N_("Share-out recorded")))
+
+    def action_next_cycle(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        if self.state.cycle_status == "open":
+            self.notify(t(N_("Share out this cycle first (Ctrl+S)")), severity="warning")
+            return
+
+        def check(text: str) -> str | None:
+            try:
+                date.fromisoformat(text.strip())
+            except ValueError:
+                return t(N_('"{value}" is not a date: write it as YYYY-MM-DD'), value=text)
+            return None
+
+        def done(answer: str | None) -> None:
+            if not answer:
+                return
+            try:
+                number = self.book.start_cycle(self.group_id, start=date.fromisoformat(answer))
+            except LedgerError as error:
+                self.notify(problem_text(error.problem, self.state.country), severity="error")
+                return
+            self.notify(t(N_("Cycle {cycle} started"), cycle=number))
+            self.app.pop_screen()
+
+        self.app.push_screen(
+            PromptScreen(
+                t(N_("Start the next cycle")),
+                t(N_("First day of the new cycle (YYYY-MM-DD); the constitution stays the same")),
+                value=self.today.isoformat(),
+                check=check,
+            ),
+            done,
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,91 @@
+"""The first screen: the groups kept on this device."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from ledger import N_
+from tui.text import right, t
+from tui.widgets.footer import KeysFooter
+from vsla.book import queries
+from vsla.book.service import Book
+
+
+class GroupPickerScreen(Screen[None]):
+    HELP = N_(
+        "The groups whose books are on this device. Choose one with the arrows and Enter. "
+        "n creates a new group; s opens the settings (language, colours)."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_group", N_("New group")),
+        Binding("s", "settings", N_("Settings")),
+        Binding("ctrl+q", "app.quit", N_("Quit")),
+    ]
+
+    def __init__(self, book: Book, today: date) -> None:
+        super().__init__()
+        self.book = book
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        yield Static(t(N_("VSLA books · groups on this device")), classes="title")
+        yield Static("", id="groups-hint", classes="info")
+        yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t(N_("Group")), key="name", width=26)
+        table.add_column(t(N_("Members")), key="members")
+        table.add_column(t(N_("Cycle")), key="cycle")
+        table.add_column(t(N_("Meetings")), key="meetings")
+        table.add_column(t(N_("Last meeting")), key="last")
+        self.refresh_groups()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_groups()
+
+    def refresh_groups(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        found = queries.groups(self.book.db)
+        for group in found:
+            table.add_row(
+                group["name"],
+                right(str(group["members"])),
+                right(str(group["cycle"])),
+                right(str(group["meetings_this_cycle"])),
+                group["last_meeting"] or "—",
+                key=group["group"],
+            )
+        hint = (
+            t(N_("Enter opens a group")) if found else t(N_("No group yet: press n to set one up"))
+        )
+        self.query_one("#groups-hint", Static).update(hint)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.open_group(event.row_key.value)
+
+    def open_group(self, group_id: str) -> None:
+        from tui.screens.home import GroupHomeScreen
+
+        self.app.push_screen(GroupHomeScreen(self.book, group_id, self.today))
+
+    def action_new_group(self) -> None:
+        from tui.screens.setup import SetupScreen
+
+        self.app.push_screen(SetupScreen(self.book, self.today))
+
+    def action_settings(self) -> None:
+        from tui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen(self.book))

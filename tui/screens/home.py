@@ -1,0 +1,181 @@
+"""One group: where it stands, and what the facilitator can do next."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ledger import N_, LedgerError
+from tui.text import problem_text, show_money, t
+from tui.widgets.footer import KeysFooter
+from vsla.book.service import Book
+
+MENU = (
+    ("meeting", "m", N_("Meeting")),
+    ("members", "b", N_("Members and statements")),
+    ("loans", "l", N_("Loans: due, late, owed")),
+    ("cycle", "c", N_("Cycle and share-out")),
+    ("charts", "g", N_("Charts")),
+    ("roles", "r", N_("Roles")),
+    ("reopen", "o", N_("Reopen the last meeting")),
+)
+
+
+class GroupHomeScreen(Screen[None]):
+    HELP = N_(
+        "Choose what to do with the up and down arrows and Enter, or press the letter shown. "
+        "A meeting in progress is kept on this device: Meeting continues it."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Groups")),
+        Binding("m", "open('meeting')", N_("Meeting")),
+        Binding("b", "open('members')", N_("Members")),
+        Binding("l", "open('loans')", N_("Loans")),
+        Binding("c", "open('cycle')", N_("Cycle")),
+        Binding("g", "open('charts')", N_("Charts")),
+        Binding("r", "open('roles')", N_("Roles"), show=False),
+        Binding("o", "open('reopen')", N_("Reopen"), show=False),
+    ]
+
+    def __init__(self, book: Book, group_id: str, today: date) -> None:
+        super().__init__()
+        self.book = book
+        self.group_id = group_id
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="home-title", classes="title")
+        yield Static("", id="home-status", classes="status")
+        yield OptionList(id="menu")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+        self.query_one(OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        state = self.book.state(self.group_id)
+        code, country = state.currency.code, state.country
+        self.query_one("#home-title", Static).update(
+            t(
+                N_("{name} · cycle {cycle} since {start}"),
+                name=state.name,
+                cycle=state.cycle_number,
+                start=state.cycle_start.isoformat(),
+            )
+        )
+        loans = state.open_loans()
+        late = [loan for loan in loans if state.is_late(loan, self.today)]
+        last = state.last_meeting
+        lines = [
+            t(N_("Members: {count}"), count=len(state.active_members())),
+            t(
+                N_("Last meeting: {last}"),
+                last=f"{last.number} · {last.date.isoformat()}" if last else "—",
+            ),
+            t(
+                N_("In the box: loan fund {loan_fund} · social fund {social_fund}"),
+                loan_fund=show_money(state.loan_fund_cash_minor, code, country),
+                social_fund=show_money(state.social_fund_cash_minor, code, country),
+            ),
+            t(
+                N_("Loans: {count} open, {late} late, {owed} owed"),
+                count=len(loans),
+                late=len(late),
+                owed=show_money(sum(state.loan_owed_minor(x) for x in loans), code, country),
+            ),
+        ]
+        if state.cycle_status != "open":
+            lines.append(
+                t(N_("The cycle is shared out: start the next cycle (c) to hold meetings"))
+            )
+        if self.book.load_draft(self.group_id) is not None:
+            lines.append(t(N_("A meeting is in progress on this device: m continues it")))
+        self.query_one("#home-status", Static).update("\n".join(lines))
+        menu = self.query_one(OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        menu.add_options([Option(f"{key}  {t(label)}", id=action) for action, key, label in MENU])
+        menu.highlighted = highlighted or 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.action_open(event.option.id)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_open(self, what: str) -> None:
+        book, group, today = self.book, self.group_id, self.today
+        state = book.state(group)
+        if what == "meeting":
+            if state.cycle_status != "open" and book.load_draft(group) is None:
+                self.notify(t(N_("Start the next cycle first (c)")), severity="warning")
+                return
+            from tui.screens.meeting import MeetingScreen
+
+            self.app.push_screen(MeetingScreen(book, group, today))
+        elif what == "members":
+            from tui.screens.members import MembersScreen
+
+            self.app.push_screen(MembersScreen(book, group, today))
+        elif what == "loans":
+            from tui.screens.loans import LoansScreen
+
+            self.app.push_screen(LoansScreen(book, group, today))
+        elif what == "cycle":
+            from tui.screens.cycle import CycleScreen
+
+            self.app.push_screen(CycleScreen(book, group, today))
+        elif what == "charts":
+            from tui.screens.charts import ChartsScreen
+
+            self.app.push_screen(ChartsScreen(book, group))
+        elif what == "roles":
+            from tui.screens.roles import RolesScreen
+
+            self.app.push_screen(RolesScreen(book, group, today))
+        elif what == "reopen":
+            self._reopen()
+
+    def _reopen(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        state = self.book.state(self.group_id)
+        last = state.last_meeting
+        if last is None:
+            self.notify(t(N_("there is no meeting to reopen")), severity="warning")
+            return
+
+        def done(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                self.book.reopen_last_meeting(self.group_id, reason=reason)
+            except LedgerError as error:
+                self.notify(problem_text(error.problem), severity="error")
+                return
+            self.notify(t(N_("Meeting {number} reopened: Meeting adds to it"), number=last.number))
+            self.refresh_status()
+
+        self.app.push_screen(
+            PromptScreen(
+                t(
+                    N_("Reopen meeting {number} of {date}?"),
+                    number=last.number,
+                    date=last.date.isoformat(),
+                ),
+                t(N_("Why is it reopened? The reason stays in the book for good.")),
+            ),
+            done,
+        )

@@ -1,0 +1,625 @@
+"""The weekly meeting, in the order of the methodology: attendance, opening count, social fund,
+shares, repayments, fines, new loans, closing count.
+
+Every key is checked against the rules (`Book.preview_meeting`, which writes nothing) and kept
+in the device's draft, so a closed app or a power cut resumes here with nothing lost. The
+journal is written once, when the facilitator confirms the closing count.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Input, Label, Static
+
+from ledger import N_, LedgerError
+from tui.sheet import COLUMNS, Defaults, Place, Sheet, missing_counts, usual_shares
+from tui.text import problem_text, show_money, t, typed_amount
+from tui.widgets.footer import KeysFooter
+from tui.widgets.grid import GridView, MeetingGrid
+from vsla.book import queries
+from vsla.book.service import Book, MeetingRefused
+from vsla.domain.entries import Bowls, MeetingPlan
+from vsla.domain.planner import MeetingOutcome
+from vsla.store import StoreError
+
+COUNT_INPUTS = {
+    "open-loan_fund": ("opening", "loan_fund"),
+    "open-social_fund": ("opening", "social_fund"),
+    "close-loan_fund": ("closing", "loan_fund"),
+    "close-social_fund": ("closing", "social_fund"),
+}
+FOCUS_ORDER = (
+    "open-loan_fund",
+    "open-social_fund",
+    "open-reason",
+    "close-loan_fund",
+    "close-social_fund",
+    "close-reason",
+)
+
+
+def meeting_date(book: Book, group_id: str, today: date) -> tuple[date, bool]:
+    """The date a new meeting is held on, and whether it adds to a reopened meeting."""
+    state = book.state(group_id)
+    last = state.last_meeting
+    if last is not None and last.status == "open":
+        return last.date, True
+    if last is not None and last.date >= today:
+        return last.date + timedelta(days=state.constitution.meeting_interval_days), False
+    return today, False
+
+
+class MeetingScreen(Screen[None]):
+    HELP = N_(
+        "Go down each column in turn, as the meeting goes round the circle.\n\n"
+        "- Typing a number replaces the cell; Enter confirms it and goes to the next member.\n"
+        "- At the foot of a column, Enter goes to the next step (after attendance: the opening "
+        "count of the box).\n"
+        "- Tab and Shift+Tab move between columns, the arrows anywhere; Home and End go to the "
+        "first and last member.\n"
+        "- Social fund and shares are filled in as she usually pays: confirm with Enter or type "
+        "what she pays today. Grey values are not confirmed yet.\n"
+        "- Attendance: Space, or p present, e excused, a absent, x proxy. An absent member gets "
+        "the absence fine, recorded as owed.\n"
+        "- Fines: Space or the first letter chooses the fine, * switches paid and owed.\n"
+        "- Repayments: = fills in everything she owes.\n"
+        "- Ctrl+D: a grant from the social fund, or paying fines she owes.\n"
+        "- A reason in red under a member means a rule is broken: the meeting cannot close "
+        "until it is put right.\n"
+        "- Nothing is written to the book until you confirm the closing count. Everything you "
+        "type is kept on this device: if the app closes, open the meeting again to continue. "
+        "Ctrl+X throws away what was typed (after a question)."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", N_("Leave")),
+        # Priority: the count inputs would otherwise take these keys (Ctrl+E: end of line).
+        Binding("ctrl+o", "opening", N_("Opening"), priority=True),
+        Binding("ctrl+e", "closing", N_("Close"), priority=True),
+        Binding("ctrl+d", "more", N_("Grant/fines"), priority=True),
+        Binding("ctrl+t", "date", N_("Date"), priority=True),
+        Binding("ctrl+x", "discard", N_("Throw away"), show=False, priority=True),
+    ]
+
+    def __init__(self, book: Book, group_id: str, today: date) -> None:
+        super().__init__()
+        self.book = book
+        self.group_id = group_id
+        self.today = today
+        self.state = book.state(group_id)
+        self.cur = self.state.currency
+        self.code = self.cur.code
+        self.country = self.state.country
+        self.resumed = False
+        self.dropped: list[str] = []
+        self.saved_at = ""
+        self.sheet = self._load_sheet()
+        self.outcome: MeetingOutcome | None = None
+        self.built = self.sheet.build(self.cur)
+        self.problems: dict[Place, list[str]] = {}
+        self.due_minor: dict[str, int] = {}
+        self._shown: dict[str, str] = {}
+        self.kept = self.resumed  # a draft exists on the device
+
+    # -- the sheet: resumed from the draft, or new -----------------------------------------
+
+    def _defaults(self) -> Defaults:
+        rules = self.state.constitution
+        last = None
+        if self.state.last_meeting is not None:
+            last = queries.meeting(self.book.db, self.group_id, self.state.last_meeting.number)
+        return Defaults(
+            social_fund_text=typed_amount(rules.social_fund_minor, self.cur)
+            if rules.social_fund_minor
+            else "",
+            shares_min=rules.shares_min,
+            term_max_months=rules.loan_term_max_months,
+            usual_shares=usual_shares(last, rules.share_value_minor, self.state.cycle_number),
+            fines=tuple(sorted(rules.fines_minor)),
+        )
+
+    def _load_sheet(self) -> Sheet:
+        defaults = self._defaults()
+        draft = self.book.load_draft(self.group_id)
+        if draft is not None:
+            try:
+                sheet, self.dropped = Sheet.from_json(draft, self.state, defaults)
+            except (ValueError, KeyError, TypeError):
+                pass  # an unreadable draft is left in place and a new sheet starts
+            else:
+                self.resumed = True
+                return sheet
+        day, reopened = meeting_date(self.book, self.group_id, self.today)
+        sheet = Sheet.new(self.state, day, defaults, reopened=reopened)
+        sheet.started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        return sheet
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="meeting-title", classes="title")
+        with Horizontal(classes="count-row", id="opening-row"):
+            yield Label(t(N_("Opening count")), classes="count-label")
+            yield from self._count_inputs("open", self.sheet.opening, self.sheet.opening_reason)
+        yield Static("", id="opening-info", classes="info")
+        yield MeetingGrid(self.sheet, self.cur, self.country, id="grid")
+        yield Static("", id="totals", classes="totals")
+        with Horizontal(classes="count-row", id="closing-row"):
+            yield Label(t(N_("Closing count")), classes="count-label")
+            yield from self._count_inputs("close", self.sheet.closing, self.sheet.closing_reason)
+        yield Static("", id="closing-info", classes="info")
+        yield KeysFooter()
+
+    def _count_inputs(self, prefix: str, typed: dict[str, str], reason: str) -> ComposeResult:
+        yield Label(t(N_("loan fund")), classes="bowl-label")
+        yield Input(typed["loan_fund"], id=f"{prefix}-loan_fund", compact=True, classes="amount")
+        yield Label(t(N_("social fund")), classes="bowl-label")
+        yield Input(
+            typed["social_fund"], id=f"{prefix}-social_fund", compact=True, classes="amount"
+        )
+        yield Label(t(N_("why")), classes="bowl-label")
+        yield Input(reason, id=f"{prefix}-reason", compact=True, classes="reason")
+
+    @property
+    def grid(self) -> MeetingGrid:
+        return self.query_one(MeetingGrid)
+
+    def on_mount(self) -> None:
+        self._due_amounts()
+        self.refresh_outcome(save=False)
+        if self.resumed:
+            self.notify(
+                t(
+                    N_("Meeting of {date} resumed where it stopped"),
+                    date=self.sheet.date.isoformat(),
+                )
+            )
+        if self.dropped:
+            self.notify(
+                t(N_("No longer members, left out: {members}"), members=", ".join(self.dropped)),
+                severity="warning",
+            )
+        self._focus(self.sheet.focus)
+
+    def _focus(self, name: str) -> None:
+        if name in FOCUS_ORDER:
+            self.query_one(f"#{name}", Input).focus()
+        else:
+            self.grid.focus()
+
+    # -- the rules, on every key -----------------------------------------------------------
+
+    def _due_amounts(self) -> None:
+        """What each borrower owes today before repaying (service charges due today added)."""
+        empty = self.book.preview_meeting(self.group_id, MeetingPlan(date=self.sheet.date))
+        after = empty.state_after
+        self.due_minor = (
+            {}
+            if after is None
+            else {
+                m.member_id: after.member_loan_owed_minor(m.member_id)
+                for m in after.active_members()
+                if after.member_loan_owed_minor(m.member_id)
+            }
+        )
+
+    def refresh_outcome(self, *, save: bool = True) -> None:
+        built = self.built = self.sheet.build(self.cur)
+        outcome = self.book.preview_meeting(self.group_id, built.plan)
+        problems: dict[Place, list[str]] = {}
+        for found in built.problems:
+            problems.setdefault(found.place, []).append(problem_text(found.problem, self.country))
+        for engine in outcome.problems:
+            problems.setdefault(built.place_of(engine), []).append(
+                problem_text(engine.problem, self.country)
+            )
+        self.outcome, self.problems = outcome, problems
+        after = outcome.state_after
+        late = set()
+        if after is not None:
+            late = {
+                loan.member_id
+                for loan in after.open_loans()
+                if after.is_late(loan, self.sheet.date)
+            }
+        owes = {m: line.loan_owed_minor for m, line in outcome.lines.items()}
+        fines = {m: line.fines_owed_minor for m, line in outcome.lines.items()}
+        self.grid.show(GridView(problems, owes, late, self.due_minor, fines))
+        self._show_totals(outcome)
+        self._show_counts(outcome)
+        if save:
+            self.save_draft()
+        self._show_title(outcome)
+
+    def save_draft(self) -> None:
+        self.kept = True
+        self.book.save_draft(
+            self.group_id, self.sheet.to_json(), now=datetime.now(UTC).isoformat(timespec="seconds")
+        )
+        self.saved_at = datetime.now().strftime("%H:%M:%S")
+
+    def _money(self, amount_minor: int) -> str:
+        return show_money(amount_minor, self.code, self.country)
+
+    def _put(self, selector: str, text: str) -> None:
+        """Update a line only when it changed: every key would otherwise redraw them all."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)
+
+    def _show_title(self, outcome: MeetingOutcome) -> None:
+        title = t(
+            N_("{group} · meeting {number} · {date}"),
+            group=self.state.name,
+            number=outcome.number,
+            date=self.sheet.date.isoformat(),
+        )
+        if self.sheet.reopened:
+            title += " · " + t(N_("reopened"))
+        date_problems = self.problems.get((None, "date"), [])
+        if date_problems:
+            title += "  ⚠ " + date_problems[0]
+        elif self.saved_at:
+            title += "  " + t(N_("(kept {time})"), time=self.saved_at)
+        self._put("#meeting-title", title)
+
+    def _show_totals(self, outcome: MeetingOutcome) -> None:
+        totals = outcome.totals_minor
+        expected = outcome.expected_closing
+        lines = [
+            t(
+                N_("In: social {social} · shares {shares} · repaid {repaid} · fines {fines}"),
+                social=self._money(totals.get("social_fund", 0)),
+                shares=self._money(totals.get("shares", 0)),
+                repaid=self._money(totals.get("repayments", 0)),
+                fines=self._money(totals.get("fines", 0)),
+            ),
+            t(
+                N_("Out: loans {loans} · grants {grants}"),
+                loans=self._money(totals.get("loans", 0)),
+                grants=self._money(totals.get("grants", 0)),
+            ),
+            t(
+                N_("Expected in the box: loan fund {loan_fund} · social fund {social_fund}"),
+                loan_fund=self._money(expected.loan_fund_minor),
+                social_fund=self._money(expected.social_fund_minor),
+            ),
+        ]
+        self._put("#totals", "\n".join(lines))
+
+    def _count_problems(self, when: str) -> list[str]:
+        found = []
+        for place in (f"{when}_loan_fund", f"{when}_social_fund"):
+            found += self.problems.get((None, place), [])
+        if when == "closing":
+            found += self.problems.get((None, "meeting"), [])
+        return found
+
+    def _show_counts(self, outcome: MeetingOutcome) -> None:
+        opening = self.query_one("#opening-info", Static)
+        book_says = outcome.opening_ledger
+        last_close = t(
+            N_("Last close: loan fund {loan_fund} · social fund {social_fund}"),
+            loan_fund=self._money(book_says.loan_fund_minor),
+            social_fund=self._money(book_says.social_fund_minor),
+        )
+        problems = self._count_problems("opening")
+        if self.sheet.reopened:
+            line = t(N_("Reopened meeting: no opening count"))
+        elif problems:
+            line = "⚠ " + problems[0]
+        elif not self.sheet.counted("opening"):
+            line = last_close + " · " + t(N_("count both bowls"))
+        elif self._counted_and_book("opening")[2]:
+            line = self._difference_text("opening")
+        else:
+            line = "✓ " + last_close
+        self._put("#opening-info", line)
+        opening.set_class(bool(problems), "problem")
+        closing = self.query_one("#closing-info", Static)
+        problems = self._count_problems("closing")
+        if problems:
+            text = "⚠ " + problems[0]
+        elif not self.sheet.counted("closing"):
+            text = t(N_("Count both bowls at the end, type the amounts, then Enter"))
+        else:
+            text = self._difference_text("closing") + " · " + t(N_("Enter: close the meeting"))
+        self._put("#closing-info", text)
+        closing.set_class(bool(problems), "problem")
+
+    def _difference_text(self, when: str) -> str:
+        counted, book_says, differs = self._counted_and_book(when)
+        if counted is None:
+            return ""
+        if not differs:
+            return t(N_("matches the book"))
+        difference = counted.minus(book_says)
+        return t(
+            N_("counted − book: loan fund {loan_fund} · social fund {social_fund}"),
+            loan_fund=self._money(difference.loan_fund_minor),
+            social_fund=self._money(difference.social_fund_minor),
+        )
+
+    # -- events from the grid and the counts -----------------------------------------------
+
+    def on_meeting_grid_edited(self, event: MeetingGrid.Edited) -> None:
+        event.stop()
+        self.refresh_outcome()
+
+    def on_meeting_grid_moved(self, event: MeetingGrid.Moved) -> None:
+        event.stop()
+        if self.kept:
+            self.save_draft()  # where the cursor is, once there is something to keep
+
+    def on_meeting_grid_column_done(self, event: MeetingGrid.ColumnDone) -> None:
+        event.stop()
+        if event.column == "attendance" and not self.sheet.reopened:
+            self._focus("open-loan_fund")
+        elif event.column in ("loan", "term"):
+            self._focus("close-loan_fund")
+        else:
+            self.grid.move_to(0, COLUMNS.index(event.column) + 1)
+
+    def on_meeting_grid_leave(self, event: MeetingGrid.Leave) -> None:
+        event.stop()
+        self._focus("close-loan_fund" if event.forward else "open-reason")
+
+    def on_descendant_focus(self) -> None:
+        focused = self.focused
+        name = "grid" if isinstance(focused, MeetingGrid) else (focused.id if focused else None)
+        if name and name != self.sheet.focus and (name == "grid" or name in FOCUS_ORDER):
+            self.sheet.focus = name
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        name = event.input.id or ""
+        if event.value == self._typed(name):
+            return  # Inputs announce their first value when mounted: nothing was typed
+        if name in COUNT_INPUTS:
+            when, bowl = COUNT_INPUTS[name]
+            (self.sheet.opening if when == "opening" else self.sheet.closing)[bowl] = event.value
+        elif name == "open-reason":
+            self.sheet.opening_reason = event.value
+        elif name == "close-reason":
+            self.sheet.closing_reason = event.value
+        else:
+            return
+        if self.outcome is not None:
+            self.refresh_outcome()
+
+    def _typed(self, name: str) -> str | None:
+        if name in COUNT_INPUTS:
+            when, bowl = COUNT_INPUTS[name]
+            return (self.sheet.opening if when == "opening" else self.sheet.closing)[bowl]
+        if name == "open-reason":
+            return self.sheet.opening_reason
+        if name == "close-reason":
+            return self.sheet.closing_reason
+        return None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = event.input.id or ""
+        if name == "open-loan_fund":
+            self._focus("open-social_fund")
+        elif name in ("open-social_fund", "open-reason"):
+            if name == "open-social_fund" and self._needs_reason("opening"):
+                self._focus("open-reason")
+            else:
+                self.grid.move_to(0, COLUMNS.index("social_fund"))
+                self.grid.focus()
+        elif name == "close-loan_fund":
+            self._focus("close-social_fund")
+        elif name == "close-social_fund" and self._needs_reason("closing"):
+            self._focus("close-reason")
+        else:
+            self.try_close()
+
+    def _needs_reason(self, when: str) -> bool:
+        reason = self.sheet.opening_reason if when == "opening" else self.sheet.closing_reason
+        return self._counted_and_book(when)[2] and not reason.strip()
+
+    def _counted_and_book(self, when: str) -> tuple[Bowls | None, Bowls, bool]:
+        """(counted, what the book says, whether they differ) for the opening or closing."""
+        plan, outcome = self.built.plan, self.outcome
+        assert outcome is not None
+        if when == "opening":
+            counted, book_says = plan.opening_counted, outcome.opening_ledger
+        else:
+            counted, book_says = plan.closing_counted, outcome.expected_closing
+        return counted, book_says, counted is not None and counted != book_says
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def all_problems(self) -> list[tuple[Place, str]]:
+        found = [
+            (place, message) for place, messages in self.problems.items() for message in messages
+        ]
+        for missing in missing_counts(self.sheet, closing=True):
+            found.append((missing.place, problem_text(missing.problem)))
+        return found
+
+    def try_close(self) -> None:
+        problems = self.all_problems()
+        if problems:
+            place, message = problems[0]
+            self.notify(
+                t(
+                    N_("The meeting cannot close yet ({count} to put right): {first}"),
+                    count=len(problems),
+                    first=message,
+                ),
+                severity="error",
+                timeout=8,
+            )
+            self.go_to(place)
+            return
+        outcome = self.outcome
+        assert outcome is not None
+        counted = outcome.counted_closing
+        expected = outcome.expected_closing
+        lines = [
+            t(
+                N_("Expected: loan fund {loan_fund} · social fund {social_fund}"),
+                loan_fund=self._money(expected.loan_fund_minor),
+                social_fund=self._money(expected.social_fund_minor),
+            ),
+            t(
+                N_("Counted: loan fund {loan_fund} · social fund {social_fund}"),
+                loan_fund=self._money(counted.loan_fund_minor),
+                social_fund=self._money(counted.social_fund_minor),
+            ),
+        ]
+        if self._counted_and_book("closing")[2]:
+            lines.append(self._difference_text("closing") + " — " + self.sheet.closing_reason)
+        unconfirmed = self.sheet.unconfirmed()
+        if unconfirmed:
+            # Pre-filled amounts save keys, but a payment nobody confirmed must not slip into
+            # the book unseen: say how many, and whose, before it becomes history.
+            members = sorted({member for member, _column in unconfirmed})
+            lines.append(
+                t(
+                    N_(
+                        "{count} amounts were filled in by the app and not confirmed one by "
+                        "one (grey), for {members}: make sure each was paid"
+                    ),
+                    count=len(unconfirmed),
+                    members=", ".join(members[:8]) + (" …" if len(members) > 8 else ""),
+                )
+            )
+        lines.append(
+            t(
+                N_(
+                    "The meeting is written to the book for good; mistakes are corrected "
+                    "later by reversal."
+                )
+            )
+        )
+        from tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(
+            ConfirmScreen(
+                t(N_("Close meeting {number}?"), number=outcome.number),
+                lines,
+                yes=N_("Close the meeting"),
+            ),
+            self._close_confirmed,
+        )
+
+    def _close_confirmed(self, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        plan = self.built.plan
+        try:
+            outcome = self.book.record_meeting(self.group_id, plan)
+        except MeetingRefused as refused:
+            first = refused.problems[0]
+            self.notify(problem_text(first.problem, self.country), severity="error")
+            self.refresh_outcome()
+            return
+        except (LedgerError, StoreError) as error:
+            message = (
+                problem_text(error.problem, self.country)
+                if isinstance(error, LedgerError)
+                else str(error)
+            )
+            self.notify(message, severity="error")
+            return
+        queued = outcome.receipts_queued
+        from tui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.book, self.group_id, outcome, queued))
+
+    def go_to(self, place: Place) -> None:
+        member, where = place
+        if member is not None:
+            index = next((i for i, r in enumerate(self.sheet.rows) if r.member_id == member), 0)
+            column = COLUMNS.index(where) if where in COLUMNS else self.grid.cursor[1]
+            self.grid.move_to(index, column)
+            self.grid.focus()
+        elif where.startswith("opening"):
+            self._focus("open-reason" if self.sheet.counted("opening") else "open-loan_fund")
+        elif where.startswith("closing"):
+            self._focus("close-reason" if self.sheet.counted("closing") else "close-loan_fund")
+        elif where == "date":
+            self.action_date()
+        else:
+            self._focus("close-loan_fund")
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        if self.book.load_draft(self.group_id) is not None:
+            self.notify(t(N_("The meeting is kept on this device: open it again to continue")))
+        self.app.pop_screen()
+
+    def action_discard(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.book.discard_draft(self.group_id)
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                t(N_("Throw away this meeting?")),
+                [t(N_("Everything typed for it is lost. Nothing of it was written to the book."))],
+                yes=N_("Throw it away"),
+            ),
+            done,
+        )
+
+    def action_opening(self) -> None:
+        self._focus("open-loan_fund")
+
+    def action_closing(self) -> None:
+        self._focus("close-loan_fund")
+
+    def action_more(self) -> None:
+        from tui.screens.extras import ExtrasScreen
+
+        if not self.sheet.rows:
+            return
+        index = self.grid.row
+        row = self.sheet.rows[index]
+        owed = self.state.fines_owed_minor(row.member_id)
+
+        def done(result: tuple[str, str, str] | None) -> None:
+            if result is None:
+                return
+            row.grant, row.grant_reason, row.fines_paid = result
+            self.refresh_outcome()
+
+        self.app.push_screen(ExtrasScreen(row, owed, self.cur, self.country), done)
+
+    def action_date(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        def check(text: str) -> str | None:
+            try:
+                date.fromisoformat(text.strip())
+            except ValueError:
+                return t(N_('"{value}" is not a date: write it as YYYY-MM-DD'), value=text)
+            return None
+
+        def done(answer: str | None) -> None:
+            if answer:
+                self.sheet.date = date.fromisoformat(answer)
+                self._due_amounts()
+                self.refresh_outcome()
+
+        self.app.push_screen(
+            PromptScreen(
+                t(N_("Meeting date")),
+                t(N_("The date of this meeting (YYYY-MM-DD)")),
+                value=self.sheet.date.isoformat(),
+                check=check,
+            ),
+            done,
+        )

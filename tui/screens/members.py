@@ -1,0 +1,212 @@
+"""The members of a group, and the statement of the one under the cursor."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from ledger import N_, LedgerError
+from tui.text import problem_text, right, show_amount, show_money, t
+from tui.widgets.footer import KeysFooter
+from vsla.book.queries import statement_of
+from vsla.book.service import Book
+from vsla.domain.people import Member
+
+ROLE_NAMES = {
+    "chair": N_("chair"),
+    "secretary": N_("secretary"),
+    "box_keeper": N_("box keeper"),
+    "money_counter": N_("money counter"),
+    "key_holder": N_("key holder"),
+}
+
+
+class MembersScreen(Screen[None]):
+    HELP = N_(
+        "Every member with her shares, savings and what she owes. The statement below is the "
+        "one under the cursor: read it to her when she asks. a adds a member, e changes her "
+        "name, phone or language, r sets the roles."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back")),
+        Binding("a", "add", N_("Add member")),
+        Binding("e", "edit", N_("Change")),
+        Binding("r", "roles", N_("Roles")),
+    ]
+
+    def __init__(self, book: Book, group_id: str, today: date) -> None:
+        super().__init__()
+        self.book = book
+        self.group_id = group_id
+        self.today = today
+        self.state = book.state(group_id)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="members-title", classes="title")
+        yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="statement", classes="statement")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t(N_("No.")), key="member")
+        table.add_column(t(N_("Name")), key="name", width=22)
+        table.add_column(t(N_("Shares")), key="shares")
+        table.add_column(t(N_("Savings")), key="savings")
+        table.add_column(t(N_("Owes")), key="owes")
+        self.refresh_members()
+        table.focus()
+
+    def refresh_members(self, keep: str | None = None) -> None:
+        self.state = state = self.book.state(self.group_id)
+        self.query_one("#members-title", Static).update(
+            t(
+                N_("{group} · members ({count})"),
+                group=state.name,
+                count=len(state.active_members()),
+            )
+        )
+        table = self.query_one(DataTable)
+        table.clear()
+        cur, country = state.currency, state.country
+        for m in state.active_members():
+            owed = state.member_owed_minor(m.member_id)
+            table.add_row(
+                m.member_id,
+                m.name + ("" if m.gender == "F" else f" ({t(N_('man'))})"),
+                right(str(state.shares(m.member_id))),
+                right(show_amount(state.savings_minor(m.member_id), cur, country)),
+                right(show_amount(owed, cur, country) if owed else ""),
+                key=m.member_id,
+            )
+        if keep is not None and keep in state.members:
+            table.move_cursor(row=table.get_row_index(keep))
+        self.show_statement()
+
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key is not None else None
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.show_statement()
+
+    def show_statement(self) -> None:
+        member_id = self.selected()
+        panel = self.query_one("#statement", Static)
+        if member_id is None:
+            panel.update(t(N_("No member yet: press a to add one")))
+            return
+        state, code, country = self.state, self.state.currency.code, self.state.country
+        member = state.members[member_id]
+        s = statement_of(state, member_id, on=self.today)
+        roles = ", ".join(t(ROLE_NAMES.get(r, r)) for r in member.roles)
+        lines = [
+            f"{member_id} {member.name} · {member.phone or t(N_('no phone'))}"
+            + (f" · {roles}" if roles else ""),
+            t(
+                N_("Shares {shares} · savings {savings} · social fund paid {social}"),
+                shares=s["shares"],
+                savings=show_money(s["savings_minor"], code, country),
+                social=show_money(s["social_fund_paid_minor"], code, country),
+            ),
+        ]
+        loan = s["loan"]
+        if loan:
+            lines.append(
+                t(
+                    N_("Loan owed {owed} (service charge {charges}) · due {due}"),
+                    owed=show_money(loan["owed_minor"], code, country),
+                    charges=show_money(loan["charges_owed_minor"], code, country),
+                    due=loan["due_date"],
+                )
+                + (" · " + t(N_("LATE")) if loan["late"] else "")
+            )
+        else:
+            lines.append(t(N_("No loan")))
+        if s["fines_owed_minor"]:
+            lines.append(
+                t(N_("Fines owed {owed}"), owed=show_money(s["fines_owed_minor"], code, country))
+            )
+        panel.update("\n".join(lines))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_add(self) -> None:
+        state = self.state
+        started = (
+            state.last_meeting is not None
+            and state.last_meeting.cycle_number == state.cycle_number
+            and state.cycle_status == "open"
+        )
+        if not started:
+            self._open_form(mid_cycle_agreed=False)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(
+            ConfirmScreen(
+                t(N_("The cycle has started")),
+                [t(N_("A member joins mid-cycle only if the group agrees. Does it?"))],
+                yes=N_("The group agrees"),
+            ),
+            lambda agreed: self._open_form(mid_cycle_agreed=True) if agreed else None,
+        )
+
+    def _open_form(self, *, mid_cycle_agreed: bool) -> None:
+        from tui.screens.member_form import MemberFormScreen
+
+        def save(member: Member) -> str | None:
+            try:
+                self.book.add_member(
+                    self.group_id, member, on=self.today, mid_cycle_agreed=mid_cycle_agreed
+                )
+            except LedgerError as error:
+                return problem_text(error.problem)
+            self.refresh_members(keep=member.member_id)
+            return None
+
+        self.app.push_screen(MemberFormScreen(self.state, None, save))
+
+    def action_edit(self) -> None:
+        from tui.screens.member_form import MemberFormScreen
+
+        member_id = self.selected()
+        if member_id is None:
+            return
+        before = self.state.members[member_id]
+
+        def save(member: Member) -> str | None:
+            try:
+                self.book.update_member(
+                    self.group_id,
+                    member_id,
+                    on=self.today,
+                    name=member.name if member.name != before.name else None,
+                    phone=(member.phone or "") if member.phone != before.phone else None,
+                    language=member.language
+                    if member.language and member.language != before.language
+                    else None,
+                )
+            except LedgerError as error:
+                return problem_text(error.problem)
+            self.refresh_members(keep=member_id)
+            return None
+
+        self.app.push_screen(MemberFormScreen(self.state, before, save))
+
+    def action_roles(self) -> None:
+        from tui.screens.roles import RolesScreen
+
+        self.app.push_screen(RolesScreen(self.book, self.group_id, self.today))
+
+    def on_screen_resume(self) -> None:
+        self.refresh_members(keep=self.selected())

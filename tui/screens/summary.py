@@ -1,0 +1,95 @@
+"""After the closing: what the secretary reads aloud, member by member, and the receipts sent."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from ledger import N_
+from tui.text import right, show_amount, show_money, t
+from tui.widgets.footer import KeysFooter
+from vsla.book.service import Book
+from vsla.domain.planner import MeetingOutcome
+
+
+class SummaryScreen(Screen[None]):
+    HELP = N_(
+        "The meeting is closed and written to the book. The secretary reads each line aloud so "
+        "every member hears what was recorded for her: shares bought today, her total shares, "
+        "and what she still owes. Members with a phone get the same by SMS."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "done", N_("Done")),
+        Binding("enter", "done", N_("Done"), show=False),
+    ]
+
+    def __init__(self, book: Book, group_id: str, outcome: MeetingOutcome, queued: int) -> None:
+        super().__init__()
+        self.book = book
+        self.group_id = group_id
+        self.outcome = outcome
+        self.queued = queued
+        self.state = book.state(group_id)
+
+    def compose(self) -> ComposeResult:
+        code, country = self.state.currency.code, self.state.country
+        counted = self.outcome.counted_closing
+        yield Static(
+            t(
+                N_("Meeting {number} closed · {date}"),
+                number=self.outcome.number,
+                date=self.state.last_meeting.date.isoformat() if self.state.last_meeting else "",
+            ),
+            classes="title",
+        )
+        yield Static(
+            t(
+                N_("In the box: loan fund {loan_fund} · social fund {social_fund}"),
+                loan_fund=show_money(counted.loan_fund_minor, code, country),
+                social_fund=show_money(counted.social_fund_minor, code, country),
+            ),
+            classes="info",
+        )
+        yield Static(
+            t(N_("SMS receipts queued: {count}"), count=self.queued), id="queued", classes="info"
+        )
+        yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t(N_("No.")), key="member")
+        table.add_column(t(N_("Name")), key="name", width=18)
+        table.add_column(t(N_("Bought")), key="bought")
+        table.add_column(t(N_("Shares")), key="total")
+        table.add_column(t(N_("Loan owed")), key="loan")
+        table.add_column(t(N_("Fines owed")), key="fines")
+        for member_id, line in sorted(self.outcome.lines.items()):
+            member = self.state.members.get(member_id)
+            table.add_row(
+                member_id,
+                member.name if member else "",
+                right(str(line.shares_bought)),
+                right(str(line.total_shares)),
+                right(self._owed(line.loan_owed_minor)),
+                right(self._owed(line.fines_owed_minor)),
+                key=member_id,
+            )
+        table.focus()
+
+    def _owed(self, amount_minor: int) -> str:
+        return (
+            show_amount(amount_minor, self.state.currency, self.state.country)
+            if amount_minor
+            else ""
+        )
+
+    def action_done(self) -> None:
+        self.app.pop_screen()
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_done()

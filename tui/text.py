@@ -1,0 +1,85 @@
+"""What the app says, in the facilitator's language: translated messages, money shown the local
+way, and the engine's problems made readable (amounts in them are minor units)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from ledger import N_, Currency, Money, Problem, format_minor
+from vsla.display import locale_for, money, number
+from vsla.i18n import LANGUAGES, tr
+
+# One app per process, one language at a time: binding it here keeps every widget's call short.
+_state = {"language": "en", "country": ""}
+
+WORD_PARAMS = {
+    "loan_fund": N_("loan fund"),
+    "social_fund": N_("social fund"),
+    "opening": N_("opening"),
+    "closing": N_("closing"),
+    "present": N_("present"),
+    "excused": N_("excused"),
+    "absent": N_("absent"),
+    "proxy": N_("proxy"),
+    "chair": N_("chair"),
+    "secretary": N_("secretary"),
+    "box_keeper": N_("box keeper"),
+    "money_counter": N_("money counter"),
+    "key_holder": N_("key holder"),
+}
+
+
+def set_language(language: str) -> None:
+    _state["language"] = language if language in LANGUAGES else "en"
+
+
+def language() -> str:
+    return _state["language"]
+
+
+def t(message: str, **params: Any) -> str:
+    """`message` (an N_ msgid) in the current language, placeholders filled."""
+    return tr(message, _state["language"], **params)
+
+
+def show_money(amount_minor: int, code: str, country: str | None = None) -> str:
+    """An amount with its currency, the local way (1 234 FC, USh 12,000)."""
+    return money(amount_minor, code, _state["language"], country)
+
+
+def show_amount(amount_minor: int, cur: Currency, country: str | None = None) -> str:
+    """An amount without the currency sign, for narrow grid cells under a titled column:
+    grouped the local way (36,100 in Kampala, 36 100 in Kinshasa), cents only when there are."""
+    whole, part = divmod(abs(amount_minor), cur.unit_minor)
+    text = number(whole, _state["language"], country)
+    if part:
+        symbols: Any = locale_for(_state["language"], country).number_symbols
+        decimal = symbols.get("latn", symbols).get("decimal", ".")
+        text += f"{decimal}{part:0{cur.exponent}d}"
+    return f"-{text}" if amount_minor < 0 else text
+
+
+def right(text: str) -> Text:
+    """A table cell aligned right, so that amounts and counts line up by their units."""
+    return Text(text, justify="right")
+
+
+def typed_amount(amount_minor: int, cur: Currency) -> str:
+    """An amount as the facilitator would type it (no grouping), so it parses back exactly."""
+    if amount_minor % cur.unit_minor == 0:
+        return str(amount_minor // cur.unit_minor)
+    return format_minor(amount_minor, cur)
+
+
+def problem_text(problem: Problem, country: str | None = None) -> str:
+    """An engine problem in the current language: its amounts shown as money the local way, the
+    words it names (bowls, roles, attendance) translated."""
+    params: dict[str, Any] = dict(problem.params)
+    for key, value in problem.params.items():
+        if isinstance(value, Money):
+            params[key] = show_money(value.amount_minor, value.currency.code, country)
+        elif isinstance(value, str) and value in WORD_PARAMS:
+            params[key] = t(WORD_PARAMS[value])
+    return tr(problem.message, _state["language"], **params)

@@ -1,0 +1,1 @@
+"""Small widgets of the facilitator app, each with its own messages."""

@@ -23,12 +23,16 @@ from ..conftest import EXAMPLES
 def test_a_killed_import_is_all_or_nothing(tmp_path: Path, delay_s: float) -> None:
     db = tmp_path / "book.sqlite"
     Book.open(db).close()
-    script = ("import sys; from pathlib import Path; from vsla.book.service import Book; "
-              "from vsla.bookfile.reader import import_book; book = Book.open(sys.argv[1]); "
-              "print('ready', flush=True); import_book(book, Path(sys.argv[2]))")
-    process = subprocess.Popen([sys.executable, "-c", script, str(db),
-                                str(EXAMPLES / "share-out-ghs.toml")],
-                               stdout=subprocess.PIPE, text=True)
+    script = (
+        "import sys; from pathlib import Path; from vsla.book.service import Book; "
+        "from vsla.bookfile.reader import import_book; book = Book.open(sys.argv[1]); "
+        "print('ready', flush=True); import_book(book, Path(sys.argv[2]))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(db), str(EXAMPLES / "share-out-ghs.toml")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "ready"
     time.sleep(delay_s)

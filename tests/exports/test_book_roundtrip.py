@@ -59,8 +59,9 @@ def test_export_then_import_gives_the_same_ledger(
 
 
 def test_a_reversal_and_a_reopened_meeting_survive_the_round_trip(tmp_path: Path) -> None:
-    from ..support import meet, new_group, week
     from vsla.domain.entries import Reversal, Shares
+
+    from ..support import meet, new_group, week
 
     book = Book.open(tmp_path / "a.sqlite")
     new_group(book)

@@ -133,8 +133,16 @@ def keys_and_saves(demo: Path) -> None:
             await pilot.press("m")
             screen = app.screen
             assert isinstance(screen, MeetingScreen)
-            draft = screen.sheet.to_json()
-            saves = timed(lambda: book.save_draft(GROUP, draft, now="2026-11-25T10:00:00"), 200)
+            # Each key changes the draft; saving the same text again would be a no-op that SQLite
+            # never syncs, and would measure nothing.
+            sheet = screen.sheet
+            keys = iter(range(10**6))
+
+            def save_changed() -> None:
+                sheet.set_cell(0, "shares", str(next(keys) % 5 + 1))
+                book.save_draft(GROUP, sheet.to_json(), now="2026-11-25T10:00:00")
+
+            saves = timed(save_changed, 200)
             checks = timed(
                 lambda: book.preview_meeting(GROUP, screen.sheet.build(screen.cur).plan), 100
             )

@@ -1,0 +1,43 @@
+"""Every message the code can show exists in French, Swahili and Lingala, with the same
+placeholders; SMS texts stay in the GSM alphabet and within 160 characters."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from vsla.i18n import LANGUAGES, catalogue
+from vsla.i18n.pofiles import extract
+
+TRANSLATED = [language for language in LANGUAGES if language != "en"]
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.fixture(scope="module")
+def messages() -> list[str]:
+    return [str(m.id) for m in extract() if m.id]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated(language: str, messages: list[str]) -> None:
+    translations = catalogue(language)
+    missing = [m for m in messages if not translations.get(m)]
+    assert missing == [], (
+        f"{len(missing)} untranslated in {language}.po; run `python -m vsla.i18n.pofiles` "
+        f"and translate them: {missing[:5]}"
+    )
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_their_placeholders(language: str, messages: list[str]) -> None:
+    translations = catalogue(language)
+    wrong = [
+        m
+        for m in messages
+        if m in translations and placeholders(translations[m]) != placeholders(m)
+    ]
+    assert wrong == []

@@ -31,7 +31,7 @@ from ledger.money import (
     parse_count,
     round_half_up,
 )
-from ledger.problems import N_, LedgerError, Problem
+from ledger.problems import N_, LedgerError, Problem, Term
 from ledger.records import (
     Event,
     Posting,
@@ -59,6 +59,7 @@ __all__ = [
     "Posting",
     "Problem",
     "Record",
+    "Term",
     "Transaction",
     "account_kind",
     "apply_rate_bp",

@@ -87,7 +87,7 @@ def check_reversal(original: Transaction, reversal: Transaction) -> list[Problem
         problems.append(
             Problem(
                 "reversal.not_mirror",
-                N_("{id} does not mirror {original} exactly"),
+                N_("{id} is not the exact opposite of {original}"),
                 {"id": reversal.id, "original": original.id},
                 reversal.id,
             )

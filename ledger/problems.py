@@ -11,6 +11,13 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention, so extracto
     return message
 
 
+class Term(str):
+    """A word inside a problem that is a message of its own (a field, a kind of entry, a
+    role): the reader's language translates it before it is put in the sentence."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong, with an English message template and the values it names.

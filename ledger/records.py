@@ -17,7 +17,7 @@ from typing import Any
 from ledger.accounts import is_valid_account
 from ledger.ids import is_valid_id
 from ledger.money import MAX_AMOUNT_MINOR
-from ledger.problems import N_, LedgerError, Problem
+from ledger.problems import N_, LedgerError, Problem, Term
 
 JsonScalar = str | int | bool | None
 
@@ -111,14 +111,14 @@ def clean_text(text: str, *, field_name: str, max_length: int = 200) -> str:
             raise LedgerError.of(
                 "text.invisible",
                 N_("{field} contains an invisible or control character (U+{code:04X})"),
-                field=field_name,
+                field=Term(field_name),
                 code=ord(char),
             )
     if len(normal) > max_length:
         raise LedgerError.of(
             "text.too_long",
             N_("{field} is longer than {limit} characters"),
-            field=field_name,
+            field=Term(field_name),
             limit=max_length,
         )
     return normal
@@ -144,7 +144,7 @@ def make_transaction(
         group_id=group_id,
         date=date,
         kind=kind,
-        memo=clean_text(memo, field_name="memo"),
+        memo=clean_text(memo, field_name=N_("memo")),
         member_id=member_id,
         meeting_number=meeting_number,
         payload=payload_text(payload),
@@ -173,7 +173,7 @@ def make_event(
         group_id=group_id,
         date=date,
         kind=kind,
-        memo=clean_text(memo, field_name="memo"),
+        memo=clean_text(memo, field_name=N_("memo")),
         member_id=member_id,
         meeting_number=meeting_number,
         payload=payload_text(payload),

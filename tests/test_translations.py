@@ -7,8 +7,8 @@ import string
 
 import pytest
 
-from vsla.i18n import LANGUAGES, catalogue
-from vsla.i18n.pofiles import extract
+from vsla.i18n import LANGUAGES, LOCALE_DIR, catalogue
+from vsla.i18n.pofiles import compiled, extract
 
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
 
@@ -41,3 +41,10 @@ def test_translations_keep_their_placeholders(language: str, messages: list[str]
         if m in translations and placeholders(translations[m]) != placeholders(m)
     ]
     assert wrong == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_compiled_catalogue_is_its_po_file(language: str) -> None:
+    assert (LOCALE_DIR / f"{language}.mo").read_bytes() == compiled(language), (
+        "run `python -m vsla.i18n.pofiles` to compile the catalogues"
+    )

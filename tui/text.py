@@ -7,28 +7,16 @@ from typing import Any
 
 from rich.text import Text
 
-from ledger import N_, Currency, Money, Problem, format_minor
+from ledger import Currency, Money, Problem, Term, format_minor
 from vsla.display import locale_for, money, number
+from vsla.domain.words import ATTENDANCE_NAMES, BOWL_NAMES, ROLE_NAMES, WHEN_NAMES
 from vsla.i18n import LANGUAGES, tr
 
 # One app per process, one language at a time: binding it here keeps every widget's call short.
 _state = {"language": "en", "country": ""}
 
-WORD_PARAMS = {
-    "loan_fund": N_("loan fund"),
-    "social_fund": N_("social fund"),
-    "opening": N_("opening"),
-    "closing": N_("closing"),
-    "present": N_("present"),
-    "excused": N_("excused"),
-    "absent": N_("absent"),
-    "proxy": N_("proxy"),
-    "chair": N_("chair"),
-    "secretary": N_("secretary"),
-    "box_keeper": N_("box keeper"),
-    "money_counter": N_("money counter"),
-    "key_holder": N_("key holder"),
-}
+# Older problems may still name a bowl, a role or an attendance by its code.
+WORD_PARAMS = {**BOWL_NAMES, **WHEN_NAMES, **ATTENDANCE_NAMES, **ROLE_NAMES}
 
 
 def set_language(language: str) -> None:
@@ -80,6 +68,8 @@ def problem_text(problem: Problem, country: str | None = None) -> str:
     for key, value in problem.params.items():
         if isinstance(value, Money):
             params[key] = show_money(value.amount_minor, value.currency.code, country)
+        elif isinstance(value, Term):
+            params[key] = t(value)
         elif isinstance(value, str) and value in WORD_PARAMS:
             params[key] = t(WORD_PARAMS[value])
     return tr(problem.message, _state["language"], **params)

@@ -142,7 +142,7 @@ class CycleScreen(Screen[None]):
                 code=code,
             ),
             t(
-                N_("Rounded down to {unit}; remainder {remainder} goes to {where}"),
+                N_("Rounded down to a multiple of {unit}; remainder {remainder} goes to {where}"),
                 unit=money(preview.payout_rounding_minor),
                 remainder=money(preview.remainder_minor),
                 where=where,
@@ -172,7 +172,7 @@ class CycleScreen(Screen[None]):
             "⚠ " + problems[0] + (f" (+{len(problems) - 1})" if len(problems) > 1 else "")
             if problems
             else t(
-                N_("Paid out {paid} to {count} members · Ctrl+S shares out"),
+                N_("To pay out: {paid} to {count} members · Ctrl+S shares out"),
                 paid=money(preview.paid_out_minor),
                 count=len(preview.lines),
             )

@@ -165,7 +165,9 @@ class GroupHomeScreen(Screen[None]):
             except LedgerError as error:
                 self.notify(problem_text(error.problem), severity="error")
                 return
-            self.notify(t(N_("Meeting {number} reopened: Meeting adds to it"), number=last.number))
+            self.notify(
+                t(N_("Meeting {number} reopened: press m to add to it"), number=last.number)
+            )
             self.refresh_status()
 
         self.app.push_screen(

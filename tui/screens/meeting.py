@@ -80,7 +80,7 @@ class MeetingScreen(Screen[None]):
         Binding("escape", "leave", N_("Leave")),
         # Priority: the count inputs would otherwise take these keys (Ctrl+E: end of line).
         Binding("ctrl+o", "opening", N_("Opening"), priority=True),
-        Binding("ctrl+e", "closing", N_("Close"), priority=True),
+        Binding("ctrl+e", "closing", N_("Closing count"), priority=True),
         Binding("ctrl+d", "more", N_("Grant/fines"), priority=True),
         Binding("ctrl+t", "date", N_("Date"), priority=True),
         Binding("ctrl+x", "discard", N_("Throw away"), show=False, priority=True),

@@ -16,14 +16,7 @@ from tui.widgets.footer import KeysFooter
 from vsla.book.queries import statement_of
 from vsla.book.service import Book
 from vsla.domain.people import Member
-
-ROLE_NAMES = {
-    "chair": N_("chair"),
-    "secretary": N_("secretary"),
-    "box_keeper": N_("box keeper"),
-    "money_counter": N_("money counter"),
-    "key_holder": N_("key holder"),
-}
+from vsla.domain.words import ROLE_NAMES
 
 
 class MembersScreen(Screen[None]):
@@ -74,11 +67,12 @@ class MembersScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         cur, country = state.currency, state.country
+        man = t(N_("man"))
         for m in state.active_members():
             owed = state.member_owed_minor(m.member_id)
             table.add_row(
                 m.member_id,
-                m.name + ("" if m.gender == "F" else f" ({t(N_('man'))})"),
+                m.name + ("" if m.gender == "F" else f" ({man})"),
                 right(str(state.shares(m.member_id))),
                 right(show_amount(state.savings_minor(m.member_id), cur, country)),
                 right(show_amount(owed, cur, country) if owed else ""),
@@ -108,8 +102,9 @@ class MembersScreen(Screen[None]):
         member = state.members[member_id]
         s = statement_of(state, member_id, on=self.today)
         roles = ", ".join(t(ROLE_NAMES.get(r, r)) for r in member.roles)
+        no_phone = t(N_("no phone"))
         lines = [
-            f"{member_id} {member.name} · {member.phone or t(N_('no phone'))}"
+            f"{member_id} {member.name} · {member.phone or no_phone}"
             + (f" · {roles}" if roles else ""),
             t(
                 N_("Shares {shares} · savings {savings} · social fund paid {social}"),

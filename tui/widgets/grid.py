@@ -20,6 +20,7 @@ from textual.widget import Widget
 from ledger import N_, Currency, LedgerError, parse_amount
 from tui.sheet import AMOUNT_COLUMNS, ATTENDANCE, COLUMNS, COUNT_COLUMNS, PAYING, Place, Sheet
 from tui.text import show_amount, t, typed_amount
+from vsla.domain.words import ATTENDANCE_NAMES
 
 TITLES = {
     "attendance": N_("Here"),
@@ -39,12 +40,7 @@ STEPS = {
     "loan": N_("7 New loans: type the amount; the term is next to it"),
     "term": N_("7 Loan term in months (a month is 28 days)"),
 }
-ATTENDANCE_WORDS = {
-    "present": N_("present"),
-    "excused": N_("excused"),
-    "absent": N_("absent"),
-    "proxy": N_("proxy"),
-}
+ATTENDANCE_WORDS = ATTENDANCE_NAMES
 ATTENDANCE_KEYS = {"p": "present", "e": "excused", "a": "absent", "x": "proxy"}
 WIDTHS = {
     "no": 3,

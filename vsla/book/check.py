@@ -123,7 +123,10 @@ def _meetings(records: list[Record]) -> list[Problem]:
                 problems.append(
                     Problem(
                         "meeting.gap",
-                        N_("meeting {number} follows meeting {previous}"),
+                        N_(
+                            "meeting {number} comes after meeting {previous}: the numbering "
+                            "has a gap"
+                        ),
                         {"number": number, "previous": last_number},
                         record.id,
                     )
@@ -186,7 +189,10 @@ def _identities(balances: dict[str, int]) -> list[Problem]:
         problems.append(
             Problem(
                 "identity.social_fund",
-                N_("the social fund's cash and dues differ from the social fund by {amount}"),
+                N_(
+                    "the social fund's cash plus the fines owed to it differ from the social "
+                    "fund by {amount}"
+                ),
                 {"amount": social_side},
             )
         )

@@ -94,7 +94,7 @@ class Book:
                 cycle_start,
                 "group_created",
                 {
-                    "name": check_name(name, what="group name"),
+                    "name": check_name(name, what=N_("group name")),
                     "currency": constitution.currency,
                     "country": country,
                     "language": check_language(language),

@@ -12,6 +12,7 @@ from ledger import N_
 from vsla.book import queries
 from vsla.cli.common import DbOption, JsonOption, bad_input_exits, open_book, parse_date, print_json
 from vsla.display import money
+from vsla.domain.words import KIND_NAMES, ROLE_NAMES, STATUS_NAMES
 from vsla.i18n import default_language, tr
 
 console = Console()
@@ -40,7 +41,7 @@ def groups(db: DbOption = None, as_json: JsonOption = False) -> None:
             r["name"],
             r["currency"],
             str(r["members"]),
-            f"{r['cycle']} ({r['cycle_status']})",
+            f"{r['cycle']} ({tr(STATUS_NAMES.get(r['cycle_status'], r['cycle_status']))})",
             str(r["meetings_this_cycle"]),
             r["last_meeting"] or "-",
         )
@@ -69,6 +70,7 @@ def members(
         tr(N_("owes")),
         tr(N_("roles")),
     )
+    left = tr(N_("left the group"))
     for m in document["members"]:
         table.add_row(
             m["member"],
@@ -78,7 +80,8 @@ def members(
             str(m["shares"]),
             money(m["savings_minor"], code, lang),
             money(m["owed_minor"], code, lang),
-            ", ".join(m["roles"]) + ("" if m["status"] == "active" else " (left)"),
+            ", ".join(tr(ROLE_NAMES.get(r, r)) for r in m["roles"])
+            + ("" if m["status"] == "active" else f" ({left})"),
         )
     console.print(table)
 
@@ -155,14 +158,14 @@ def meeting_show(
             number=document["number"],
             group=group,
             date=document["date"],
-            status=document["status"],
+            status=tr(STATUS_NAMES.get(document["status"], document["status"])),
         ),
         highlight=False,
     )
     table = Table(tr(N_("entry")), tr(N_("member")), tr(N_("amount")), tr(N_("note")))
     for e in document["entries"]:
         table.add_row(
-            e["kind"] + (" ↩" if e["reverses"] else ""),
+            tr(KIND_NAMES.get(e["kind"], e["kind"])) + (" ↩" if e["reverses"] else ""),
             e["member"] or "-",
             money(e["amount_minor"] or 0, code, lang),
             e["memo"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ledger import N_, Money, reverse
+from ledger import N_, Money, Term, reverse
 from vsla.domain import accounts as acc
 from vsla.domain.constitution import ServiceCharge
 from vsla.domain.entries import (
@@ -30,6 +30,7 @@ from vsla.domain.loans import (
     upfront_charge_minor,
 )
 from vsla.domain.state import LoanState
+from vsla.domain.words import ATTENDANCE_NAMES, KIND_NAMES, term
 
 if TYPE_CHECKING:
     from vsla.domain.planner import Planner
@@ -116,24 +117,26 @@ def _present(p: Planner, member_id: str, *, in_person: bool = False) -> None:
             "member.not_present",
             N_("{member} is marked {status}: mark her present to record this"),
             member=member_id,
-            status=status,
+            status=term(ATTENDANCE_NAMES, status),
         )
 
 
 def _positive(amount_minor: int, what: str) -> None:
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
         raise broken(
-            "amount.type", N_("{what}: the amount must be a whole number of minor units"), what=what
+            "amount.type",
+            N_("{what}: the amount must be a whole number of minor units"),
+            what=Term(what),
         )
     if amount_minor <= 0:
         raise broken(
-            "amount.not_positive", N_("{what}: the amount must be more than zero"), what=what
+            "amount.not_positive", N_("{what}: the amount must be more than zero"), what=Term(what)
         )
 
 
 def _social_fund(p: Planner, entry: SocialFund) -> None:
     each = p.state.constitution.social_fund_minor
-    _positive(entry.amount_minor, "social fund")
+    _positive(entry.amount_minor, N_("social fund"))
     if each == 0:
         raise broken("social_fund.none", N_("this group has no social fund contribution"))
     if entry.amount_minor % each:
@@ -159,7 +162,7 @@ def _social_fund(p: Planner, entry: SocialFund) -> None:
 
 
 def _grant(p: Planner, entry: Grant) -> None:
-    _positive(entry.amount_minor, "grant")
+    _positive(entry.amount_minor, N_("grant"))
     reason = entry.reason.strip()
     if not reason:
         raise broken("grant.reason_missing", N_("say what the grant is for (funeral, illness…)"))
@@ -266,7 +269,7 @@ def _loans_of(p: Planner, member_id: str, loan_number: int | None) -> list[LoanS
 
 
 def _repayment(p: Planner, entry: Repayment) -> None:
-    _positive(entry.amount_minor, "repayment")
+    _positive(entry.amount_minor, N_("repayment"))
     _present(p, entry.member)
     state = p.state
     loans = _loans_of(p, entry.member, entry.loan_number)
@@ -314,7 +317,7 @@ def _fine(p: Planner, entry: Fine) -> None:
                 known=", ".join(sorted(fines)) or "-",
             )
         amount = fines[entry.fine]
-    _positive(amount, "fine")
+    _positive(amount, N_("fine"))
     bowl = p.state.fines_bowl()
     income = acc.FINES_INCOME if bowl == "loan_fund" else acc.SOCIAL_FUND_FINES
     debit = acc.cash_of_bowl(bowl) if entry.paid else acc.fines_owed(entry.member, bowl)
@@ -330,7 +333,7 @@ def _fine(p: Planner, entry: Fine) -> None:
 
 
 def _fine_payment(p: Planner, entry: FinePayment) -> None:
-    _positive(entry.amount_minor, "fine payment")
+    _positive(entry.amount_minor, N_("fine paid"))
     owed = p.state.fines_owed_minor(entry.member)
     if entry.amount_minor > owed:
         raise broken(
@@ -455,7 +458,7 @@ def _dropout(p: Planner, entry: Dropout) -> None:
 def _new_loan(p: Planner, entry: NewLoan) -> None:
     state, rules = p.state, p.state.constitution
     member_id = entry.member
-    _positive(entry.principal_minor, "loan")
+    _positive(entry.principal_minor, N_("loan"))
     _present(p, member_id, in_person=True)
     if (
         isinstance(entry.term_months, bool)
@@ -560,7 +563,7 @@ def _reversal(p: Planner, entry: Reversal) -> None:
         raise broken(
             "reversal.not_reversible",
             N_("a {kind} entry is made by the book itself and cannot be reversed"),
-            kind=original.kind,
+            kind=term(KIND_NAMES, original.kind),
         )
     if cycle != p.state.cycle_number:
         raise broken(

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 
-from ledger import N_, LedgerError, clean_text
+from ledger import N_, LedgerError, Term, clean_text
+from vsla.domain.words import ROLE_NAMES, term
 
 LANGUAGES = ("en", "fr", "sw", "ln")
 GENDERS = ("F", "M")
@@ -74,12 +75,12 @@ def check_member_id(member_id: object) -> str:
     return member_id
 
 
-def check_name(name: object, *, what: str = "name") -> str:
+def check_name(name: object, *, what: str = N_("name")) -> str:
     if not isinstance(name, str):
-        raise LedgerError.of("member.bad_name", N_("{field} must be text"), field=what)
+        raise LedgerError.of("member.bad_name", N_("{field} must be text"), field=Term(what))
     cleaned = clean_text(name, field_name=what, max_length=80).strip()
     if not cleaned:
-        raise LedgerError.of("member.empty_name", N_("{field} is empty"), field=what)
+        raise LedgerError.of("member.empty_name", N_("{field} is empty"), field=Term(what))
     return cleaned
 
 
@@ -151,7 +152,9 @@ def role_problems(
         if role not in ROLE_LIMITS:
             problems.append(
                 LedgerError.of(
-                    "roles.unknown", N_('"{role}" is not a role of the group'), role=role
+                    "roles.unknown",
+                    N_('"{role}" is not a role of the group'),
+                    role=term(ROLE_NAMES, role),
                 )
             )
             continue
@@ -160,7 +163,7 @@ def role_problems(
                 LedgerError.of(
                     "roles.too_many",
                     N_("{role}: at most {limit} member(s), {count} given"),
-                    role=role,
+                    role=term(ROLE_NAMES, role),
                     limit=ROLE_LIMITS[role],
                     count=len(people),
                 )
@@ -171,7 +174,7 @@ def role_problems(
                     LedgerError.of(
                         "roles.not_member",
                         N_("{role}: {member} is not an active member"),
-                        role=role,
+                        role=term(ROLE_NAMES, role),
                         member=member_id,
                     )
                 )

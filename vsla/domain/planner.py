@@ -35,6 +35,7 @@ from vsla.domain.entries import (
 )
 from vsla.domain.errors import RuleBroken, broken
 from vsla.domain.state import GroupState, MeetingState
+from vsla.domain.words import BOWL_NAMES, WHEN_NAMES, term
 
 IdSource = Callable[[], str]
 EntryLookup = Callable[[str], "tuple[Transaction, int] | None"]
@@ -332,8 +333,8 @@ class Planner:
                             "say why before closing"
                         ),
                         {
-                            "when": when,
-                            "bowl": bowl,
+                            "when": term(WHEN_NAMES, when),
+                            "bowl": term(BOWL_NAMES, bowl),
                             "difference": Money(difference, self.state.currency),
                         },
                     ),

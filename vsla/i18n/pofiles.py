@@ -11,6 +11,7 @@ import sys
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from vsla.i18n import LANGUAGES, LOCALE_DIR
@@ -52,8 +53,24 @@ def update(language: str, template: Catalog) -> tuple[int, int]:
     catalogue.obsolete.clear()
     with path.open("wb") as handle:
         write_po(handle, catalogue, width=100, omit_header=False, sort_output=False)
+    compile_mo(language)
     missing = sum(1 for m in catalogue if m.id and not m.string)
     return len([m for m in catalogue if m.id]), missing
+
+
+def compiled(language: str) -> bytes:
+    """The .mo the app loads, compiled from the language's .po."""
+    import io
+
+    with (LOCALE_DIR / f"{language}.po").open("rb") as handle:
+        catalogue = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def compile_mo(language: str) -> None:
+    (LOCALE_DIR / f"{language}.mo").write_bytes(compiled(language))
 
 
 def main() -> int:

@@ -6,12 +6,13 @@ Display only: what is stored and computed stays integer minor units.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, format_decimal
 
-from ledger import currency
+from ledger import currency, format_fraction
 
 # Congolese francs and Tanzanian shillings change hands in whole units (domain.md): showing
 # ",00" on every amount would only add noise for people reading a small screen.
@@ -48,3 +49,19 @@ def money(amount_minor: int, code: str, language: str = "en", country: str | Non
 
 def number(value: int, language: str = "en", country: str | None = None) -> str:
     return format_decimal(value, locale=locale_for(language, country))
+
+
+def share_value(
+    value_minor: Fraction, code: str, language: str = "en", country: str | None = None
+) -> str:
+    """The exact value of a share (a fraction of minor units), truncated like
+    `ledger.format_fraction` but written with the local decimal mark: 606,036774 in
+    Kinshasa, where 606.036774 would read as six hundred million."""
+    cur = currency(code)
+    plain = format_fraction(value_minor, cur)
+    decimals = len(plain.partition(".")[2])
+    pattern = "#,##0" + (
+        "." + "0" * cur.exponent + "#" * (decimals - cur.exponent) if decimals else ""
+    )
+    # The text has no more digits than the pattern keeps, so nothing is rounded here.
+    return format_decimal(Decimal(plain), format=pattern, locale=locale_for(language, country))

@@ -16,10 +16,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
-from ledger import N_, LedgerError, format_fraction, parse_amount
-from tui.text import problem_text, right, show_amount, show_money, t, typed_amount
+from ledger import N_, LedgerError, parse_amount
+from tui.text import language, problem_text, right, show_amount, show_money, t, typed_amount
 from tui.widgets.footer import KeysFooter
 from vsla.book.service import Book, MeetingRefused
+from vsla.display import share_value
 from vsla.domain.constitution import RemainderTo
 from vsla.domain.shareout import ShareoutPreview
 
@@ -138,7 +139,7 @@ class CycleScreen(Screen[None]):
                 N_("A share = {fund} ÷ {shares} shares = {value} {code}"),
                 fund=money(preview.fund_minor),
                 shares=preview.total_shares,
-                value=format_fraction(preview.value_per_share_minor, cur),
+                value=share_value(preview.value_per_share_minor, code, language(), country),
                 code=code,
             ),
             t(

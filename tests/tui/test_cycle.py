@@ -97,7 +97,10 @@ async def test_a_cycle_through_the_app_shares_out_what_the_cli_computes(tmp_path
         assert screen.preview.fund_minor == document["fund_minor"]
         assert screen.preview.remainder_minor == document["remainder_minor"]
         text = screen_text(app)
-        assert f"{document['total_shares']} shares = {document['value_per_share']} UGX" in text
+        # the CLI's value per share, with the English grouping mark the screen uses
+        whole, _, decimals = document["value_per_share"].partition(".")
+        shown = f"{int(whole):,}" + (f".{decimals}" if decimals else "")
+        assert f"{document['total_shares']} shares = {shown} UGX" in text
         await keys("ctrl+s", "enter")  # share out; confirmed
         assert book_state_closed(path)
         await keys("ctrl+n", "enter")  # the next cycle starts today

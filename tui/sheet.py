@@ -16,6 +16,7 @@ from typing import Any
 from ledger import N_, Currency, LedgerError, Problem, parse_amount, parse_count
 from vsla.domain.entries import (
     Bowls,
+    Dropout,
     EntryProblem,
     Fine,
     FinePayment,
@@ -24,8 +25,10 @@ from vsla.domain.entries import (
     MeetingPlan,
     NewLoan,
     Repayment,
+    Reversal,
     Shares,
     SocialFund,
+    WriteOff,
 )
 from vsla.domain.state import GroupState
 
@@ -68,6 +71,8 @@ class Row:
     grant: str = ""
     grant_reason: str = ""
     fines_paid: str = ""
+    write_off: str = ""  # the group's reason for writing off her loan
+    leaves: bool = False  # she drops out today
 
     def cell(self, column: str) -> str:
         if column == "attendance":
@@ -84,6 +89,8 @@ class Row:
             "grant": self.grant,
             "grant_reason": self.grant_reason,
             "fines_paid": self.fines_paid,
+            "write_off": self.write_off,
+            "leaves": self.leaves,
         }
 
 
@@ -126,6 +133,8 @@ class Sheet:
     focus: str = "grid"  # where the facilitator was: the grid or one of the counts
     reopened: bool = False
     started_at: str = ""
+    # Earlier entries to reverse at this meeting: {"id", "reason", "member", "label"}.
+    reversals: list[dict[str, str]] = field(default_factory=list)
 
     # -- making one ------------------------------------------------------------------------
 
@@ -215,6 +224,13 @@ class Sheet:
             entries.append(entry)
             places.append(place)
 
+        for reversal in self.reversals:
+            member = reversal.get("member") or None
+            add(
+                Reversal(reversal["id"], reversal["reason"], member),
+                (member, "row") if member else (None, "meeting"),
+            )
+
         for row in self.rows:
             m = row.member_id
             if row.attendance != "present":
@@ -242,6 +258,10 @@ class Sheet:
             granted = _parsed(row.grant, cur, (m, "row"), problems)
             if granted:
                 add(Grant(m, granted, row.grant_reason), (m, "row"))
+            if row.write_off.strip():
+                add(WriteOff(m, row.write_off), (m, "row"))
+            if row.leaves:
+                add(Dropout(m), (m, "row"))
             if "loan" in amounts:
                 term = self.defaults.term_max_months
                 term_text = row.cells.get("term", "")
@@ -293,6 +313,7 @@ class Sheet:
                 "cursor": list(self.cursor),
                 "focus": self.focus,
                 "rows": [row.to_json() for row in self.rows],
+                "reversals": self.reversals,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -317,6 +338,9 @@ class Sheet:
             reopened=bool(data.get("reopened", False)),
             started_at=str(data.get("started_at", "")),
             focus=str(data.get("focus", "grid")),
+            reversals=[
+                {str(k): str(v) for k, v in item.items()} for item in data.get("reversals", [])
+            ],
         )
         saved = {str(r["member"]): r for r in data["rows"]}
         for member in state.active_members():
@@ -335,6 +359,8 @@ class Sheet:
                     grant=str(raw.get("grant", "")),
                     grant_reason=str(raw.get("grant_reason", "")),
                     fines_paid=str(raw.get("fines_paid", "")),
+                    write_off=str(raw.get("write_off", "")),
+                    leaves=bool(raw.get("leaves", False)),
                 )
             )
         row, col = (int(v) for v in data.get("cursor", [0, 0]))

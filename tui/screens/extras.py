@@ -1,29 +1,48 @@
 """The rarer things a member does at a meeting: a grant from the social fund (funeral, illness),
-paying fines she owes from earlier meetings."""
+paying fines she owes from earlier meetings, a write-off the group decides, leaving the group."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from ledger import N_, Currency, LedgerError, parse_amount
 from tui.sheet import Row
 from tui.text import problem_text, show_money, t
 
-Extras = tuple[str, str, str]  # grant amount, grant reason, fines paid (as typed)
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What was typed, as typed (amounts are checked again when the meeting is built)."""
+
+    grant: str
+    grant_reason: str
+    fines_paid: str
+    write_off: str  # the group's reason; empty: no write-off
+    leaves: bool
 
 
 class ExtrasScreen(ModalScreen[Extras | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Go back"))]
 
-    def __init__(self, row: Row, fines_owed_minor: int, cur: Currency, country: str) -> None:
+    def __init__(
+        self,
+        row: Row,
+        fines_owed_minor: int,
+        cur: Currency,
+        country: str,
+        *,
+        loan_owed_minor: int = 0,
+    ) -> None:
         super().__init__()
         self.row = row
+        self.loan_owed_minor = loan_owed_minor
         self.fines_owed_minor = fines_owed_minor
         self.cur = cur
         self.country = country
@@ -55,6 +74,25 @@ class ExtrasScreen(ModalScreen[Extras | None]):
             with Horizontal(classes="form-row"):
                 yield Label(t(N_("What the grant is for")), classes="form-label")
                 yield Input(self.row.grant_reason, id="grant_reason", compact=True)
+            if self.loan_owed_minor:
+                # A write-off is the group's decision, never the facilitator's alone: the
+                # reason is what the group decided, and it stays in the book.
+                yield Static(
+                    t(
+                        N_("Her loan: {owed} owed"),
+                        owed=show_money(self.loan_owed_minor, code, self.country),
+                    ),
+                    classes="dialog-line",
+                )
+                with Horizontal(classes="form-row"):
+                    yield Label(t(N_("Write off: group's reason")), classes="form-label")
+                    yield Input(self.row.write_off, id="write_off", compact=True)
+            yield Checkbox(
+                t(N_("She leaves the group today (savings paid back, less what she owes)")),
+                self.row.leaves,
+                id="leaves",
+                compact=True,
+            )
             yield Static("", id="why", classes="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t(N_("Keep")), variant="primary", id="keep")
@@ -81,18 +119,26 @@ class ExtrasScreen(ModalScreen[Extras | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.focus_next()
+        # Enter walks the fields a meeting often needs, then goes to Keep: it never lands on
+        # "she leaves the group", which only a deliberate Tab and Space can tick.
+        if event.input.id in ("grant_reason", "write_off"):
+            self.query_one("#keep", Button).focus()
+        else:
+            self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id != "keep":
             self.dismiss(None)
         elif self._problem() is None:
+            write_off = self.query(Input).filter("#write_off")
             self.dismiss(
-                (
-                    self.query_one("#grant", Input).value.strip(),
-                    self.query_one("#grant_reason", Input).value.strip(),
-                    self.query_one("#fines_paid", Input).value.strip(),
+                Extras(
+                    grant=self.query_one("#grant", Input).value.strip(),
+                    grant_reason=self.query_one("#grant_reason", Input).value.strip(),
+                    fines_paid=self.query_one("#fines_paid", Input).value.strip(),
+                    write_off=write_off.first().value.strip() if write_off else "",
+                    leaves=self.query_one("#leaves", Checkbox).value,
                 )
             )
 

@@ -69,7 +69,10 @@ class MeetingScreen(Screen[None]):
         "the absence fine, recorded as owed.\n"
         "- Fines: Space or the first letter chooses the fine, * switches paid and owed.\n"
         "- Repayments: = fills in everything she owes.\n"
-        "- Ctrl+D: a grant from the social fund, or paying fines she owes.\n"
+        "- Ctrl+D: more for the member under the cursor: a grant from the social fund, fines "
+        "she owes paid now, a write-off the group decided, leaving the group.\n"
+        "- Ctrl+R: correct an entry of an earlier meeting: it is reversed at this meeting, "
+        "with the reason, and the right entry is typed again in the grid.\n"
         "- A reason in red under a member means a rule is broken: the meeting cannot close "
         "until it is put right.\n"
         "- Nothing is written to the book until you confirm the closing count. Everything you "
@@ -81,7 +84,8 @@ class MeetingScreen(Screen[None]):
         # Priority: the count inputs would otherwise take these keys (Ctrl+E: end of line).
         Binding("ctrl+o", "opening", N_("Opening"), priority=True),
         Binding("ctrl+e", "closing", N_("Closing count"), priority=True),
-        Binding("ctrl+d", "more", N_("Grant/fines"), priority=True),
+        Binding("ctrl+d", "more", N_("More"), priority=True),
+        Binding("ctrl+r", "corrections", N_("Correct"), priority=True),
         Binding("ctrl+t", "date", N_("Date"), priority=True),
         Binding("ctrl+x", "discard", N_("Throw away"), show=False, priority=True),
     ]
@@ -477,6 +481,23 @@ class MeetingScreen(Screen[None]):
         ]
         if self._counted_and_book("closing")[2]:
             lines.append(self._difference_text("closing") + " — " + self.sheet.closing_reason)
+        for row in self.sheet.rows:
+            if row.leaves:
+                lines.append(
+                    t(
+                        N_("{member} {name} leaves the group today"),
+                        member=row.member_id,
+                        name=row.name,
+                    )
+                )
+            if row.write_off.strip():
+                lines.append(
+                    t(
+                        N_("{member}'s loan is written off: {reason}"),
+                        member=row.member_id,
+                        reason=row.write_off.strip(),
+                    )
+                )
         unconfirmed = self.sheet.unconfirmed()
         if unconfirmed:
             # Pre-filled amounts save keys, but a payment nobody confirmed must not slip into
@@ -582,21 +603,41 @@ class MeetingScreen(Screen[None]):
         self._focus("close-loan_fund")
 
     def action_more(self) -> None:
-        from tui.screens.extras import ExtrasScreen
+        from tui.screens.extras import Extras, ExtrasScreen
 
         if not self.sheet.rows:
             return
         index = self.grid.row
         row = self.sheet.rows[index]
         owed = self.state.fines_owed_minor(row.member_id)
+        loan_owed = self.state.member_loan_owed_minor(row.member_id)
 
-        def done(result: tuple[str, str, str] | None) -> None:
+        def done(result: Extras | None) -> None:
             if result is None:
                 return
-            row.grant, row.grant_reason, row.fines_paid = result
+            row.grant, row.grant_reason = result.grant, result.grant_reason
+            row.fines_paid, row.write_off, row.leaves = (
+                result.fines_paid,
+                result.write_off,
+                result.leaves,
+            )
             self.refresh_outcome()
 
-        self.app.push_screen(ExtrasScreen(row, owed, self.cur, self.country), done)
+        self.app.push_screen(
+            ExtrasScreen(row, owed, self.cur, self.country, loan_owed_minor=loan_owed), done
+        )
+
+    def action_corrections(self) -> None:
+        from tui.screens.corrections import CorrectionsScreen
+
+        def done(chosen: list[dict[str, str]] | None) -> None:
+            if chosen is not None:
+                self.sheet.reversals = chosen
+                self.refresh_outcome()
+
+        self.app.push_screen(
+            CorrectionsScreen(self.book, self.group_id, self.sheet.reversals, self.country), done
+        )
 
     def action_date(self) -> None:
         from tui.screens.prompt import PromptScreen

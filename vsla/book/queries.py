@@ -248,3 +248,38 @@ def _accumulate(totals: dict[str, int], account: str, amount: int) -> None:
         totals["loan_fund"] += amount
     elif account == acc.SOCIAL_FUND_CASH:
         totals["social_fund"] += amount
+
+
+def correctable_entries(
+    db: sqlite_utils.Database, group_id: str, *, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Entries of the current cycle a person made and that can still be reversed, newest
+    first: what a facilitator picks from to correct a mistake of an earlier meeting."""
+    from vsla.domain.handlers import REVERSIBLE_KINDS
+
+    state = load_state(db, group_id)
+    kinds = sorted(REVERSIBLE_KINDS)
+    rows = db.execute(
+        "SELECT j.id, j.date, j.meeting_number, j.member_id, j.kind, j.payload, "
+        "(SELECT SUM(amount_minor) FROM postings p WHERE p.entry_id = j.id "
+        "AND p.amount_minor > 0) FROM journal j JOIN meetings m ON m.group_id = j.group_id "
+        "AND m.number = j.meeting_number WHERE j.group_id = ? AND j.record_type = 'tx' "
+        f"AND j.reverses IS NULL AND j.kind IN ({','.join('?' * len(kinds))}) "
+        "AND m.cycle_number = ? AND NOT EXISTS (SELECT 1 FROM journal r "
+        "WHERE r.reverses = j.id) ORDER BY j.seq DESC LIMIT ?",
+        [group_id, *kinds, state.cycle_number, limit],
+    ).fetchall()
+    import json
+
+    return [
+        {
+            "id": r[0],
+            "date": r[1],
+            "meeting": r[2],
+            "member": r[3],
+            "kind": r[4],
+            "shares": json.loads(r[5]).get("shares"),
+            "amount_minor": r[6] or 0,
+        }
+        for r in rows
+    ]

@@ -253,18 +253,11 @@ class CycleScreen(Screen[None]):
         self.notify(t(N_("Share-out recorded")))
 
     def action_next_cycle(self) -> None:
-        from tui.screens.prompt import PromptScreen
+        from tui.screens.prompt import PromptScreen, is_date
 
         if self.state.cycle_status == "open":
             self.notify(t(N_("Share out this cycle first (Ctrl+S)")), severity="warning")
             return
-
-        def check(text: str) -> str | None:
-            try:
-                date.fromisoformat(text.strip())
-            except ValueError:
-                return t(N_('"{value}" is not a date: write it as YYYY-MM-DD'), value=text)
-            return None
 
         def done(answer: str | None) -> None:
             if not answer:
@@ -282,7 +275,7 @@ class CycleScreen(Screen[None]):
                 t(N_("Start the next cycle")),
                 t(N_("First day of the new cycle (YYYY-MM-DD); the constitution stays the same")),
                 value=self.today.isoformat(),
-                check=check,
+                check=is_date,
             ),
             done,
         )

@@ -640,14 +640,7 @@ class MeetingScreen(Screen[None]):
         )
 
     def action_date(self) -> None:
-        from tui.screens.prompt import PromptScreen
-
-        def check(text: str) -> str | None:
-            try:
-                date.fromisoformat(text.strip())
-            except ValueError:
-                return t(N_('"{value}" is not a date: write it as YYYY-MM-DD'), value=text)
-            return None
+        from tui.screens.prompt import PromptScreen, is_date
 
         def done(answer: str | None) -> None:
             if answer:
@@ -660,7 +653,7 @@ class MeetingScreen(Screen[None]):
                 t(N_("Meeting date")),
                 t(N_("The date of this meeting (YYYY-MM-DD)")),
                 value=self.sheet.date.isoformat(),
-                check=check,
+                check=is_date,
             ),
             done,
         )

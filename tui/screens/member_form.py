@@ -13,7 +13,7 @@ from textual.widgets import Button, Static
 
 from ledger import N_, LedgerError
 from tui.text import problem_text, t
-from tui.widgets.field import Check, Field
+from tui.widgets.field import Check, Field, focus_after
 from vsla.domain.people import (
     Member,
     check_gender,
@@ -117,11 +117,8 @@ class MemberFormScreen(ModalScreen[bool]):
 
     def on_field_submitted(self, event: Field.Submitted) -> None:
         event.stop()
-        fields = [f for f in self.query(Field) if not f.input.disabled]
-        if event.field is fields[-1]:
+        if not focus_after([f for f in self.query(Field) if not f.input.disabled], event.field):
             self.action_save()
-        else:
-            fields[fields.index(event.field) + 1].input.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

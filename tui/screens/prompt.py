@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -20,6 +21,14 @@ Check = Callable[[str], str | None]
 
 def needs_text(text: str) -> str | None:
     return None if text.strip() else t(N_("write something: it is kept in the book"))
+
+
+def is_date(text: str) -> str | None:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return t(N_('"{value}" is not a date: write it as YYYY-MM-DD'), value=text)
+    return None
 
 
 class PromptScreen(ModalScreen[str | None]):

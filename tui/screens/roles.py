@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from ledger import N_, LedgerError
 from tui.text import problem_text, t
-from tui.widgets.field import Check, Field
+from tui.widgets.field import Check, Field, focus_after
 from tui.widgets.footer import KeysFooter
 from vsla.book.service import Book
 from vsla.domain.people import ROLE_LIMITS, role_problems
@@ -90,11 +90,7 @@ class RolesScreen(Screen[None]):
 
     def on_field_submitted(self, event: Field.Submitted) -> None:
         event.stop()
-        fields = list(self.query(Field))
-        index = fields.index(event.field)
-        if index + 1 < len(fields):
-            fields[index + 1].input.focus()
-        else:
+        if not focus_after(list(self.query(Field)), event.field):
             self.action_save()
 
     def action_save(self) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from ledger import N_, Currency, LedgerError, currency, parse_amount, parse_count
 from tui.text import problem_text, t
-from tui.widgets.field import Field
+from tui.widgets.field import Field, focus_after
 from tui.widgets.footer import KeysFooter
 from vsla.book.service import Book
 from vsla.domain.constitution import Constitution, ServiceCharge
@@ -186,11 +186,7 @@ class SetupScreen(Screen[None]):
 
     def on_field_submitted(self, event: Field.Submitted) -> None:
         event.stop()
-        fields = list(self.query(Field))
-        index = fields.index(event.field)
-        if index + 1 < len(fields):
-            fields[index + 1].input.focus()
-        else:
+        if not focus_after(list(self.query(Field)), event.field):
             self.action_create()
 
     def constitution(self) -> Constitution:

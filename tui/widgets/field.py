@@ -86,3 +86,13 @@ class Field(Vertical):
         event.stop()
         if self.validate_now() is None:
             self.post_message(self.Submitted(self))
+
+
+def focus_after(fields: list[Field], submitted: Field) -> bool:
+    """Enter in a form: focus the field after `submitted`; False when it was the last one
+    (the form is then saved)."""
+    index = fields.index(submitted)
+    if index + 1 < len(fields):
+        fields[index + 1].input.focus()
+        return True
+    return False

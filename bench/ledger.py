@@ -83,59 +83,96 @@ def insert_interleaved(
         conn.executemany(_INSERT_POSTING, by_entry.get(entry[0], []))
 
 
-def bench_append(count: int, batch: int) -> None:
-    rng = random.Random(1)
-    txs = transactions("umoja", count, rng)
+def append_ours(directory: Path, txs: list[Transaction], batch: int) -> float:
+    journal = Journal(open_database(directory / "ours.sqlite"))
+    start = time.perf_counter()
+    for i in range(0, len(txs), batch):
+        journal.append(txs[i : i + batch])
+    elapsed = time.perf_counter() - start
+    journal.db.close()
+    return elapsed
+
+
+def append_raw_schema(
+    directory: Path,
+    entries: list[tuple[object, ...]],
+    postings: list[tuple[object, ...]],
+    batch: int,
+) -> float:
+    """The same rows into the same schema (triggers included): each entry then its postings,
+    as the triggers require."""
+    conn = open_database(directory / "raw.sqlite").conn
+    start = time.perf_counter()
+    for i in range(0, len(entries), batch):
+        conn.execute("BEGIN IMMEDIATE")
+        insert_interleaved(conn, entries[i : i + batch], postings[2 * i : 2 * (i + batch)])
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def append_raw_bare(
+    directory: Path,
+    entries: list[tuple[object, ...]],
+    postings: list[tuple[object, ...]],
+    batch: int,
+) -> float:
+    """The same rows by executemany into tables with no trigger, index or constraint."""
+    bare = sqlite3.connect(directory / "bare.sqlite", isolation_level=None)
+    bare.execute("PRAGMA journal_mode = WAL")
+    bare.execute("PRAGMA synchronous = FULL")
+    bare.execute(
+        "CREATE TABLE journal (id, group_id, seq, record_type, date, kind, memo, "
+        "member_id, meeting_number, reverses, payload, prev_hash, hash)"
+    )
+    bare.execute("CREATE TABLE postings (entry_id, idx, group_id, account, amount_minor)")
+    start = time.perf_counter()
+    for i in range(0, len(entries), batch):
+        bare.execute("BEGIN")
+        bare.executemany(_INSERT_ENTRY, entries[i : i + batch])
+        bare.executemany(_INSERT_POSTING, postings[2 * i : 2 * (i + batch)])
+        bare.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    bare.close()
+    return elapsed
+
+
+def bench_append(count: int, batch: int, repeats: int = 3) -> None:
+    """Each way, `repeats` times, interleaved; the best run of each (the least disturbed by
+    the rest of the machine) is compared."""
+    txs = transactions("umoja", count, random.Random(1))
     entries, postings = rows_of(txs)
     n_postings = len(postings)
-    with tempfile.TemporaryDirectory() as tmp:
-        # ours
-        journal = Journal(open_database(Path(tmp) / "ours.sqlite"))
-        start = time.perf_counter()
-        for i in range(0, count, batch):
-            journal.append(txs[i : i + batch])
-        ours = time.perf_counter() - start
-        journal.db.close()
-        # raw, same schema and triggers: each entry then its postings, as the triggers require
-        db = open_database(Path(tmp) / "raw.sqlite")
-        conn = db.conn
-        start = time.perf_counter()
-        for i in range(0, count, batch):
-            conn.execute("BEGIN IMMEDIATE")
-            insert_interleaved(conn, entries[i : i + batch], postings[2 * i : 2 * (i + batch)])
-            conn.execute("COMMIT")
-        raw_schema = time.perf_counter() - start
-        conn.close()
-        # raw, bare tables
-        bare = sqlite3.connect(Path(tmp) / "bare.sqlite", isolation_level=None)
-        bare.execute("PRAGMA journal_mode = WAL")
-        bare.execute("PRAGMA synchronous = FULL")
-        bare.execute(
-            "CREATE TABLE journal (id, group_id, seq, record_type, date, kind, memo, "
-            "member_id, meeting_number, reverses, payload, prev_hash, hash)"
-        )
-        bare.execute("CREATE TABLE postings (entry_id, idx, group_id, account, amount_minor)")
-        start = time.perf_counter()
-        for i in range(0, count, batch):
-            bare.execute("BEGIN")
-            bare.executemany(_INSERT_ENTRY, entries[i : i + batch])
-            bare.executemany(_INSERT_POSTING, postings[2 * i : 2 * (i + batch)])
-            bare.execute("COMMIT")
-        raw_bare = time.perf_counter() - start
-        bare.close()
-    print(f"append: {count} transactions ({n_postings} postings), batches of {batch}")
-    for label, seconds in (
-        ("Journal.append", ours),
-        ("raw SQL, same schema+triggers", raw_schema),
-        ("raw executemany, bare tables", raw_bare),
+    best = {"ours": float("inf"), "schema": float("inf"), "bare": float("inf")}
+    for _ in range(repeats):
+        for name in ("ours", "schema", "bare"):
+            with tempfile.TemporaryDirectory() as tmp:
+                directory = Path(tmp)
+                if name == "ours":
+                    seconds = append_ours(directory, txs, batch)
+                elif name == "schema":
+                    seconds = append_raw_schema(directory, entries, postings, batch)
+                else:
+                    seconds = append_raw_bare(directory, entries, postings, batch)
+            best[name] = min(best[name], seconds)
+    print(
+        f"append: {count} transactions ({n_postings} postings), batches of {batch}, "
+        f"best of {repeats}"
+    )
+    for label, name in (
+        ("Journal.append", "ours"),
+        ("raw SQL, same schema+triggers", "schema"),
+        ("raw executemany, bare tables", "bare"),
     ):
+        seconds = best[name]
         print(
             f"  {label:<32} {count / seconds:>10,.0f} tx/s {n_postings / seconds:>11,.0f} "
             f"postings/s"
         )
     print(
-        f"  ratio to raw, same schema: {raw_schema / ours:.0%}   "
-        f"ratio to raw, bare tables: {raw_bare / ours:.0%}   (target >= 40%)"
+        f"  ratio to raw, same schema: {best['schema'] / best['ours']:.0%}   "
+        f"ratio to raw, bare tables: {best['bare'] / best['ours']:.0%}   (target >= 40%)"
     )
 
 

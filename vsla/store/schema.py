@@ -247,10 +247,16 @@ WHEN NEW.entry_id || ':tx' IS NOT (
 BEGIN SELECT RAISE(ABORT, 'postings may only be added to the newest transaction'); END;
 """
 
+# No query reads the journal by member (balances answer that); the index only slowed appends.
+_NO_MEMBER_INDEX = """
+DROP INDEX journal_member;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _JOURNAL,
     _BOOK,
     _MEETING_GUARD,
     _SMS_OPT_OUT,
     _LEANER_GUARDS,
+    _NO_MEMBER_INDEX,
 )

@@ -13,10 +13,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from ledger import N_, LedgerError, parse_amount
+from tui.screens.base import GroupScreen
 from tui.text import language, problem_text, right, show_amount, show_money, t, typed_amount
 from tui.widgets.footer import KeysFooter
 from vsla.book.service import Book, MeetingRefused
@@ -25,7 +25,7 @@ from vsla.domain.constitution import RemainderTo
 from vsla.domain.shareout import ShareoutPreview
 
 
-class CycleScreen(Screen[None]):
+class CycleScreen(GroupScreen):
     HELP = N_(
         "The share-out preview is what everyone would get if the cycle ended today; anyone can "
         "check it: her shares × the value of a share, rounded down, less what she owes. Type "
@@ -40,11 +40,7 @@ class CycleScreen(Screen[None]):
     ]
 
     def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__()
-        self.book = book
-        self.group_id = group_id
-        self.today = today
-        self.state = book.state(group_id)
+        super().__init__(book, group_id, today)
         self.preview: ShareoutPreview | None = None
         self.payouts_minor: dict[str, int] = {}
         self.typed_problem: str | None = None

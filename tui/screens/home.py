@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ledger import N_, LedgerError
+from tui.screens.base import GroupScreen
 from tui.text import problem_text, show_money, t
 from tui.widgets.footer import KeysFooter
-from vsla.book.service import Book
 
 MENU = (
     ("meeting", "m", N_("Meeting")),
@@ -27,7 +25,7 @@ MENU = (
 )
 
 
-class GroupHomeScreen(Screen[None]):
+class GroupHomeScreen(GroupScreen):
     HELP = N_(
         "Choose what to do with the up and down arrows and Enter, or press the letter shown. "
         "A meeting in progress is kept on this device: Meeting continues it."
@@ -42,12 +40,6 @@ class GroupHomeScreen(Screen[None]):
         Binding("r", "open('roles')", N_("Roles"), show=False),
         Binding("o", "open('reopen')", N_("Reopen"), show=False),
     ]
-
-    def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__()
-        self.book = book
-        self.group_id = group_id
-        self.today = today
 
     def compose(self) -> ComposeResult:
         yield Static("", id="home-title", classes="title")

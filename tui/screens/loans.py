@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ledger import N_
+from tui.screens.base import GroupScreen
 from tui.text import right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
-from vsla.book.service import Book
 
 DUE_SOON_DAYS = 14
 
 
-class LoansScreen(Screen[None]):
+class LoansScreen(GroupScreen):
     HELP = N_(
         "Open loans, the soonest due first. Late: something is still owed after the due date. "
         "Portfolio at risk is what late loans still owe, out of everything owed."
     )
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Back"))]
-
-    def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__()
-        self.book = book
-        self.group_id = group_id
-        self.today = today
 
     def compose(self) -> ComposeResult:
         yield Static("", id="loans-title", classes="title")

@@ -14,10 +14,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from ledger import N_, LedgerError
+from tui.screens.base import GroupScreen
 from tui.sheet import COLUMNS, Defaults, Place, Sheet, missing_counts, usual_shares
 from tui.text import problem_text, show_money, t, typed_amount
 from tui.widgets.footer import KeysFooter
@@ -55,7 +55,7 @@ def meeting_date(book: Book, group_id: str, today: date) -> tuple[date, bool]:
     return today, False
 
 
-class MeetingScreen(Screen[None]):
+class MeetingScreen(GroupScreen):
     HELP = N_(
         "Go down each column in turn, as the meeting goes round the circle.\n\n"
         "- Typing a number replaces the cell; Enter confirms it and goes to the next member.\n"
@@ -91,11 +91,7 @@ class MeetingScreen(Screen[None]):
     ]
 
     def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__()
-        self.book = book
-        self.group_id = group_id
-        self.today = today
-        self.state = book.state(group_id)
+        super().__init__(book, group_id, today)
         self.cur = self.state.currency
         self.code = self.cur.code
         self.country = self.state.country

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ledger import N_, LedgerError
+from tui.screens.base import GroupScreen
 from tui.text import problem_text, right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
 from vsla.book.queries import statement_of
-from vsla.book.service import Book
 from vsla.domain.people import Member
 from vsla.domain.words import ROLE_NAMES
 
 
-class MembersScreen(Screen[None]):
+class MembersScreen(GroupScreen):
     HELP = N_(
         "Every member with her shares, savings and what she owes. The statement below is the "
         "one under the cursor: read it to her when she asks. a adds a member, e changes her "
@@ -31,13 +29,6 @@ class MembersScreen(Screen[None]):
         Binding("e", "edit", N_("Change")),
         Binding("r", "roles", N_("Roles")),
     ]
-
-    def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__()
-        self.book = book
-        self.group_id = group_id
-        self.today = today
-        self.state = book.state(group_id)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="members-title", classes="title")

@@ -4,20 +4,18 @@ sit on it. Typed as member numbers; the methodology's limits are checked as they
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ledger import N_, LedgerError
+from tui.screens.base import GroupScreen
 from tui.text import problem_text, t
 from tui.widgets.field import Check, Field, focus_after
 from tui.widgets.footer import KeysFooter
-from vsla.book.service import Book
 from vsla.domain.people import ROLE_LIMITS, role_problems
 
 ROLE_LABELS = {
@@ -33,7 +31,7 @@ def member_numbers(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text.strip()) if part]
 
 
-class RolesScreen(Screen[None]):
+class RolesScreen(GroupScreen):
     HELP = N_(
         "Type the member numbers for each role, separated by spaces (for the key holders: "
         "M06 M07 M08). Key holders may not be on the committee. Ctrl+S saves."
@@ -42,13 +40,6 @@ class RolesScreen(Screen[None]):
         Binding("escape", "back", N_("Back")),
         Binding("ctrl+s", "save", N_("Save")),
     ]
-
-    def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__()
-        self.book = book
-        self.group_id = group_id
-        self.today = today
-        self.state = book.state(group_id)
 
     def compose(self) -> ComposeResult:
         yield Static(t(N_("{group} · roles"), group=self.state.name), classes="title")

@@ -32,7 +32,7 @@ from vsla.domain.planner import MeetingOutcome, plan_meeting
 from vsla.domain.shareout import ShareoutPreview, plan_shareout
 from vsla.domain.state import GroupState
 from vsla.sms.receipts import queue_receipts
-from vsla.store import Journal, open_database, write_transaction
+from vsla.store import Journal, StoreError, guarded, open_database, write_transaction
 
 IdSource = Callable[[], str]
 AfterMeeting = Callable[[sqlite_utils.Database, GroupState, MeetingOutcome], object]
@@ -46,21 +46,73 @@ class MeetingRefused(RuleBroken):
         self.problems = list(problems)
 
 
-class Book:
-    """All groups in one SQLite file."""
+def _store_errors_out(cls: type[Book]) -> type[Book]:
+    """Every public method raises the store's own errors (busy, read-only, damaged …), never
+    a bare SQLite one, so front ends show a message instead of a traceback."""
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and callable(member) and not isinstance(member, type):
+            setattr(cls, name, guarded(member))
+    return cls
 
-    def __init__(self, db: sqlite_utils.Database, *, ids: IdSource = new_id) -> None:
+
+@_store_errors_out
+class Book:
+    """All groups in one SQLite file.
+
+    `path` is where the file is (None in memory); `backup_dir`, when given, receives a
+    checked copy of the book after every closed meeting and share-out.
+    """
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        ids: IdSource = new_id,
+        path: Path | None = None,
+        read_only: bool = False,
+        backup_dir: Path | None = None,
+    ) -> None:
         self.db = db
         self.ids = ids
+        self.path = path
+        self.read_only = read_only
+        self.backup_dir = backup_dir
+        self.backup_problem: StoreError | OSError | None = None
         self.journal = Journal(db, projector=project, guard=account_guard)
         self.after_meeting: list[AfterMeeting] = [queue_receipts]
 
     @classmethod
-    def open(cls, path: str | Path, *, ids: IdSource = new_id) -> Book:
-        return cls(open_database(path), ids=ids)
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        ids: IdSource = new_id,
+        read_only: bool = False,
+        create: bool = True,
+        timeout_ms: int | None = None,
+        backup_dir: Path | None = None,
+    ) -> Book:
+        """The book at `path`; see `open_database` for `read_only`, `create`, `timeout_ms`."""
+        db = open_database(path, read_only=read_only, create=create, timeout_ms=timeout_ms)
+        where = None if str(path) == ":memory:" else Path(path)
+        return cls(db, ids=ids, path=where, read_only=read_only, backup_dir=backup_dir)
 
     def close(self) -> None:
         self.db.close()
+
+    def backed_up(self) -> None:
+        """After a change worth keeping (a closed meeting, a share-out, an import): a checked
+        copy into `backup_dir`, rotated. A failed backup never undoes the change: it is kept
+        in `backup_problem` for the front end to show."""
+        self.backup_problem = None
+        if self.backup_dir is None or self.path is None or self.db.conn.in_transaction:
+            return
+        from vsla.book.backups import make_backup
+
+        try:
+            make_backup(self, rotate=True)
+        except (StoreError, OSError) as error:
+            self.backup_problem = error
 
     # -- groups and members --------------------------------------------------------------
 
@@ -265,6 +317,7 @@ class Book:
                 result = hook(self.db, state, outcome)
                 if hook is queue_receipts and isinstance(result, int):
                     outcome.receipts_queued = result
+        self.backed_up()
         return outcome
 
     def reopen_last_meeting(self, group_id: str, *, reason: str) -> int:
@@ -326,6 +379,7 @@ class Book:
             if preview.problems:
                 raise MeetingRefused(preview.problems)
             self.journal.append(preview.records)
+        self.backed_up()
         return preview
 
     def start_cycle(

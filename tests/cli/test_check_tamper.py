@@ -328,7 +328,8 @@ CASES = (
     Tamper(
         "an amount in a posting",
         behind_the_triggers(
-            f"UPDATE postings SET amount_minor = amount_minor * 2 WHERE entry_id = {A_SHARE_PURCHASE}"
+            "UPDATE postings SET amount_minor = amount_minor * 2 "
+            f"WHERE entry_id = {A_SHARE_PURCHASE}"
         ),
         1,
         ("was altered",),

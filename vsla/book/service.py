@@ -32,7 +32,16 @@ from vsla.domain.planner import MeetingOutcome, plan_meeting
 from vsla.domain.shareout import ShareoutPreview, plan_shareout
 from vsla.domain.state import GroupState
 from vsla.sms.receipts import queue_receipts
-from vsla.store import Journal, StoreError, guarded, open_database, write_transaction
+from vsla.store import (
+    Journal,
+    StoreError,
+    guarded,
+    open_database,
+    store_errors,
+    write_transaction,
+)
+
+__all__ = ["Book", "MeetingRefused", "store_errors"]
 
 IdSource = Callable[[], str]
 AfterMeeting = Callable[[sqlite_utils.Database, GroupState, MeetingOutcome], object]

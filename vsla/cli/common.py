@@ -14,7 +14,7 @@ import platformdirs
 import typer
 
 from ledger import N_, LedgerError
-from vsla.book.service import Book, MeetingRefused
+from vsla.book.service import Book, MeetingRefused, store_errors
 from vsla.i18n import default_language, render_problem, tr
 from vsla.store import BookDamaged, BookReadOnly, NotABook
 
@@ -106,7 +106,7 @@ def open_book(db: Path | None, *, write: bool = False, create: bool = False) -> 
                 path=str(path),
             )
         )
-    with bad_input_exits(path):
+    with bad_input_exits(path), store_errors():
         if write:
             from vsla.book.backups import default_backup_dir
 

@@ -126,7 +126,7 @@ def _holds(copy: Path, heads: dict[str, tuple[int, str]]) -> bool:
     return True
 
 
-def _backups_in(folder: Path, stem: str) -> list[tuple[datetime, Path]]:
+def backups_of(folder: Path, stem: str) -> list[tuple[datetime, Path]]:
     found = []
     if folder.is_dir():
         for path in folder.iterdir():
@@ -139,7 +139,7 @@ def _backups_in(folder: Path, stem: str) -> list[tuple[datetime, Path]]:
 
 def rotate_backups(folder: Path, stem: str, keep_last: int = KEEP_LAST) -> list[Path]:
     """Keep the newest `keep_last` backups and the newest of every month; return the removed."""
-    backups = _backups_in(folder, stem)
+    backups = backups_of(folder, stem)
     kept = {path for _made, path in backups[-keep_last:]}
     newest_of_month: dict[tuple[int, int], Path] = {}
     for made, path in backups:
@@ -157,7 +157,7 @@ def list_backups(book_path: Path, folder: Path | None = None) -> list[BackupInfo
     """The backups of the book at `book_path`, newest first, with what each holds."""
     folder = folder or default_backup_dir(book_path)
     found = []
-    for made, path in reversed(_backups_in(folder, book_path.stem)):
+    for made, path in reversed(backups_of(folder, book_path.stem)):
         groups: tuple[GroupMark, ...] = ()
         readable = True
         try:
@@ -180,7 +180,7 @@ def list_backups(book_path: Path, folder: Path | None = None) -> list[BackupInfo
 
 
 def latest_backup(book_path: Path, folder: Path | None = None) -> Path | None:
-    backups = _backups_in(folder or default_backup_dir(book_path), book_path.stem)
+    backups = backups_of(folder or default_backup_dir(book_path), book_path.stem)
     return backups[-1][1] if backups else None
 
 

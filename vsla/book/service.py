@@ -3,8 +3,9 @@ meeting, reopen the last one, share out, start a new cycle, change members and r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from vsla.store import (
 __all__ = ["Book", "MeetingRefused", "store_errors"]
 
 IdSource = Callable[[], str]
+DRAFT_LOCK_WAIT_MS = 250
 AfterMeeting = Callable[[sqlite_utils.Database, GroupState, MeetingOutcome], object]
 
 
@@ -108,6 +110,21 @@ class Book:
 
     def close(self) -> None:
         self.db.close()
+
+    def damage(self) -> list[str]:
+        """What SQLite's quick check finds wrong with the file (empty when it is whole)."""
+        from vsla.store.backup import integrity_problems
+
+        return integrity_problems(self.db.conn, quick=True)
+
+    def last_backup(self) -> tuple[Path, datetime] | None:
+        """This book's newest backup in its backup folder, and when it was made (UTC)."""
+        if self.path is None:
+            return None
+        from vsla.book.backups import backups_of, default_backup_dir
+
+        found = backups_of(self.backup_dir or default_backup_dir(self.path), self.path.stem)
+        return None if not found else (found[-1][1], found[-1][0])
 
     def backed_up(self) -> None:
         """After a change worth keeping (a closed meeting, a share-out, an import): a checked
@@ -476,8 +493,11 @@ class Book:
 
     def save_draft(self, group_id: str, data: str, *, now: str) -> None:
         """Keep what has been typed of a meeting, so a closed app or a power cut loses
-        nothing; the journal is not touched until the meeting is closed."""
-        with write_transaction(self.db):
+        nothing; the journal is not touched until the meeting is closed.
+
+        Saved on every key, so it waits for another program's lock only briefly: the typing
+        stays on screen and is saved at the next key (BookBusy says so)."""
+        with self._lock_wait(DRAFT_LOCK_WAIT_MS), write_transaction(self.db):
             self.db.execute(
                 "INSERT INTO meeting_drafts (group_id, updated_at, data) VALUES (?, ?, ?) "
                 "ON CONFLICT (group_id) DO UPDATE SET updated_at = excluded.updated_at, "
@@ -496,6 +516,15 @@ class Book:
             self.db.execute("DELETE FROM meeting_drafts WHERE group_id = ?", [group_id])
 
     # -- internals -----------------------------------------------------------------------
+
+    @contextmanager
+    def _lock_wait(self, timeout_ms: int) -> Iterator[None]:
+        (before,) = self.db.execute("PRAGMA busy_timeout").fetchone()
+        self.db.execute(f"PRAGMA busy_timeout = {min(int(before), timeout_ms)}")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {int(before)}")
 
     def _event(
         self, group_id: str, on: date, kind: str, payload: dict[str, Any], member: str | None = None

@@ -67,7 +67,7 @@ def default_backup_dir(book_path: Path) -> Path:
     shared = Path.home() / "storage" / "shared"
     if os.environ.get("TERMUX_VERSION") and shared.is_dir():
         return shared / "VSLA" / "backups" / stem
-    return book_path.parent / "backups" / stem
+    return book_path.resolve().parent / "backups" / stem
 
 
 def backup_name(book_path: Path, when: datetime) -> str:

@@ -23,6 +23,7 @@ from vsla.cli import app
 from vsla.domain.entries import Shares
 
 from ..conftest import EXAMPLES
+from ..damage import zero_a_page_of
 from ..support import MONDAY, meet, new_group, week
 
 GROUP = "kolwezi-umoja"
@@ -149,13 +150,7 @@ def test_restore_replaces_a_damaged_book(demo_copy: Path, tmp_path: Path) -> Non
     backup = make_backup(book, to=tmp_path / "copy.sqlite")
     book.close()
     expected = balances(backup)
-    conn = sqlite3.connect(demo_copy)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = 'postings'")]
-    conn.close()
-    with demo_copy.open("r+b") as handle:
-        handle.seek((pages[len(pages) // 2] - 1) * 4096)
-        handle.write(bytes(4096))
+    zero_a_page_of(demo_copy, "postings")
     assert vsla("check", "--db", str(demo_copy), folder=tmp_path).exit_code == 1
 
     result = vsla("restore-backup", str(backup), "--db", str(demo_copy), folder=tmp_path)

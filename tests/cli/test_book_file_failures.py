@@ -15,10 +15,10 @@ from typer.testing import CliRunner, Result
 from vsla.cli import app
 
 from ..conftest import EXAMPLES
+from ..damage import zero_a_page_of
 from ..read_only import read_only
 
 GROUP = "kolwezi-umoja"
-PAGE = 4096
 
 
 def vsla(*args: str, **env: str) -> Result:
@@ -81,23 +81,13 @@ def test_a_read_only_book_can_be_read_but_not_written(demo_copy: Path) -> None:
     assert digest(demo_copy) == before
 
 
-def zero_a_journal_page(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = 'journal'")]
-    conn.close()
-    with path.open("r+b") as handle:
-        handle.seek((pages[len(pages) // 2] - 1) * PAGE)
-        handle.write(bytes(PAGE))
-
-
 def test_a_damaged_book_says_so_and_points_to_the_latest_backup(
     demo_copy: Path, tmp_path: Path
 ) -> None:
     env = {"VSLA_BACKUP_DIR": str(tmp_path / "copies")}
     assert vsla("backup", "--db", str(demo_copy), **env).exit_code == 0
     (latest,) = (tmp_path / "copies" / "demo").glob("demo-*.sqlite")
-    zero_a_journal_page(demo_copy)
+    zero_a_page_of(demo_copy, "journal")
 
     groups = ("kolwezi-umoja", "kolwezi-tumaini", "bukavu-amani", "mubende-twekembe")
     refused = []

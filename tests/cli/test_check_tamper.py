@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 
 from vsla.cli import app
 
+from .. import damage
+
 GROUP = "kolwezi-umoja"  # the demo group with two cycles, 47 meetings and open loans
-PAGE = 4096
 
 
 def sql(*statements: str) -> Callable[[Path], None]:
@@ -59,37 +60,17 @@ def behind_the_triggers(*statements: str) -> Callable[[Path], None]:
     return edit
 
 
-def checkpointed(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-
-
 def zero_page(number: int) -> Callable[[Path], None]:
-    def edit(path: Path) -> None:
-        checkpointed(path)
-        with path.open("r+b") as handle:
-            handle.seek((number - 1) * PAGE)
-            handle.write(bytes(PAGE))
-
-    return edit
+    return lambda path: damage.zero_page(path, number)
 
 
 def zero_page_of(table: str) -> Callable[[Path], None]:
-    """Zero a page in the middle of a table's b-tree, found through SQLite's dbstat."""
-
-    def edit(path: Path) -> None:
-        conn = sqlite3.connect(path)
-        pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = ?", [table])]
-        conn.close()
-        zero_page(pages[len(pages) // 2])(path)
-
-    return edit
+    return lambda path: damage.zero_a_page_of(path, table)
 
 
 def truncate(fraction: float) -> Callable[[Path], None]:
     def edit(path: Path) -> None:
-        checkpointed(path)
+        damage.checkpointed(path)
         size = path.stat().st_size
         with path.open("r+b") as handle:
             handle.truncate(int(size * fraction))
@@ -99,7 +80,7 @@ def truncate(fraction: float) -> Callable[[Path], None]:
 
 def replace_with(content: bytes) -> Callable[[Path], None]:
     def edit(path: Path) -> None:
-        checkpointed(path)
+        damage.checkpointed(path)
         path.with_name(path.name + "-wal").unlink(missing_ok=True)
         path.with_name(path.name + "-shm").unlink(missing_ok=True)
         path.write_bytes(content)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.damage import zero_a_page_of
 from tests.read_only import read_only
 from tests.tui.conftest import MEETING_DAY
 from tests.tui.helpers import Keys, journal_rows, screen_text
@@ -107,16 +108,6 @@ async def test_a_read_only_book_opens_read_only_and_no_meeting_can_start(
         assert app.return_code in (0, None)
 
 
-def zero_a_page_of_the_journal(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = 'journal'")]
-    conn.close()
-    with path.open("r+b") as handle:
-        handle.seek((pages[len(pages) // 2] - 1) * 4096)
-        handle.write(bytes(4096))
-
-
 def test_a_damaged_book_is_refused_with_the_latest_backup(
     demo_path: Path,
     tmp_path: Path,
@@ -129,7 +120,7 @@ def test_a_damaged_book_is_refused_with_the_latest_backup(
     latest = book.last_backup()
     book.close()
     assert latest is not None
-    zero_a_page_of_the_journal(demo_path)
+    zero_a_page_of(demo_path, "journal")
 
     with pytest.raises(BookDamaged):
         create_app(demo_path, today=MEETING_DAY)

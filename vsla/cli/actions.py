@@ -83,10 +83,18 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import a group book: everything in it, or nothing if any rule is broken."""
+    from vsla.bookfile.reader import load_book, removed_unless_imported
+
     if not book_file.exists():
         fail(tr(N_("there is no file {path}"), path=str(book_file)))
-    with open_book(db, write=True, create=True) as book:
-        result = import_book(book, book_file)
+    with bad_input_exits():
+        parsed = load_book(book_file)  # before the database is opened (or made)
+    with (
+        removed_unless_imported(resolve_db(db)) as imported,
+        open_book(db, write=True, create=True) as book,
+    ):
+        result = import_book(book, book_file, parsed)
+        imported()
         book.backed_up()
     if as_json:
         print_json(

@@ -15,6 +15,7 @@ import typer
 
 from ledger import N_, LedgerError
 from vsla.book.service import Book, MeetingRefused, store_errors
+from vsla.domain.dates import date_out_of_range
 from vsla.i18n import default_language, render_problem, tr
 from vsla.store import BookDamaged, BookReadOnly, NotABook
 
@@ -136,9 +137,13 @@ def parse_date(text: str | None, what: str = "date") -> date:
     if text is None:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         fail(tr(N_('{what} "{value}" is not a date (YYYY-MM-DD)'), what=what, value=text))
+    out_of_range = date_out_of_range(day)
+    if out_of_range is not None:
+        fail(f"{what}: {render_problem(out_of_range.problem)}")
+    return day
 
 
 Command = Callable[..., Any]

@@ -65,7 +65,16 @@ def open_database(
     if not memory:
         _refuse_what_is_not_a_book(file, new=new, create=create and not read_only)
     if new:
-        file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                Problem(
+                    "book.cannot_open",
+                    N_("the book file cannot be opened ({detail})"),
+                    {"detail": f"{file.parent}: {error.strerror or error}"},
+                )
+            ) from error
     elif not memory and not read_only:
         _refuse_read_only(file)
     timeout = busy_timeout_ms() if timeout_ms is None else timeout_ms

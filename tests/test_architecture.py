@@ -102,3 +102,42 @@ def test_every_package_says_what_it_holds_and_may_import() -> None:
         module = ast.parse((ROOT / package / "__init__.py").read_text(encoding="utf-8"))
         docstring = ast.get_docstring(module) or ""
         assert "import" in docstring.lower(), package
+
+
+def vsla_imports_of(folder: str) -> dict[str, set[str]]:
+    """The `vsla.<part>` each module under vsla/<folder> imports (top level or in a function)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "vsla" / folder).rglob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            names.update(m.split(".")[1] for m in modules if m.startswith("vsla."))
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+# Inside vsla, the same direction: the store knows nothing of the rules or the use cases, the
+# rules nothing of storage, the use cases nothing of the command line. `i18n` (messages in the
+# reader's language) is below them all.
+INSIDE_VSLA = {
+    "store": {"store", "i18n"},
+    "domain": {"domain"},
+    "sms": {"sms", "domain", "i18n"},
+    "book": {"book", "domain", "store", "sms", "i18n"},
+    "bookfile": {"bookfile", "book", "domain", "store", "i18n"},
+}
+
+
+@pytest.mark.parametrize("folder", sorted(INSIDE_VSLA))
+def test_inside_vsla_each_layer_imports_only_those_below_it(folder: str) -> None:
+    allowed = INSIDE_VSLA[folder]
+    offending = {
+        module: sorted(names - allowed)
+        for module, names in vsla_imports_of(folder).items()
+        if names - allowed
+    }
+    assert offending == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -9,10 +10,11 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from ledger import N_
-from tui.text import set_language, t
+from ledger import N_, LedgerError, Problem
+from tui.text import problem_text, set_language, t
+from vsla.book.errors import BookDamaged, BookReadOnly, StoreError
 from vsla.book.service import Book
-from vsla.i18n import LANGUAGES, default_language
+from vsla.i18n import LANGUAGES, default_language, render_problem
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -62,7 +64,7 @@ class VslaApp(App[None]):
         """Speak `language` from now on, on this device; the screens are rebuilt in it."""
         if language not in LANGUAGES:
             return
-        self.book.set_setting("language", language)
+        self._remember("language", language)
         self.language = language
         set_language(language)
         # Not from inside a screen's handler: rebuilding pops that very screen.
@@ -75,8 +77,17 @@ class VslaApp(App[None]):
 
     def choose_theme(self, theme: str) -> None:
         if theme in THEMES:
-            self.book.set_setting("theme", theme)
+            self._remember("theme", theme)
             self.theme = theme
+
+    def _remember(self, key: str, value: str) -> None:
+        """A setting of this device; on a book that cannot be written it lasts this session."""
+        if self.book.read_only:
+            return
+        try:
+            self.book.set_setting(key, value)
+        except LedgerError as error:
+            self.notify(problem_text(error.problem), severity="warning")
 
     def _current_group(self) -> str | None:
         for screen in reversed(self.screen_stack):
@@ -96,15 +107,49 @@ class VslaApp(App[None]):
             self.book.close()
 
 
+def open_book(db_path: Path, *, timeout_ms: int | None = None) -> Book:
+    """The book as the app uses it: backed up after every meeting; read-only when the file
+    cannot be written (nothing can be recorded then); refused when SQLite finds it damaged."""
+    from vsla.book.backups import default_backup_dir
+
+    folder = default_backup_dir(db_path)
+    try:
+        book = Book.open(db_path, backup_dir=folder, timeout_ms=timeout_ms)
+    except BookReadOnly:
+        book = Book.open(db_path, read_only=True, backup_dir=folder, timeout_ms=timeout_ms)
+    damage = book.damage()
+    if damage:
+        book.close()
+        raise BookDamaged(
+            Problem(
+                "book.damaged", N_("the book file is damaged ({detail})"), {"detail": damage[0]}
+            )
+        )
+    return book
+
+
 def create_app(
     book_or_path: Book | str | Path, *, today: date | None = None, group: str | None = None
 ) -> VslaApp:
     """The app on a book (or the book at a path, opened and closed by the app)."""
     if isinstance(book_or_path, Book):
         return VslaApp(book_or_path, today=today, group=group)
-    return VslaApp(Book.open(book_or_path), today=today, group=group, owns_book=True)
+    return VslaApp(open_book(Path(book_or_path)), today=today, group=group, owns_book=True)
 
 
-def run(db_path: Path) -> None:
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    create_app(db_path).run()
+def run(db_path: Path) -> int:
+    """Open the app on the book at `db_path`; the exit status: 0, or 2 when the book cannot
+    be opened (said on stderr, with the latest backup when it is damaged)."""
+    from vsla.book.backups import damage_advice
+
+    try:
+        app = create_app(db_path)
+    except StoreError as error:
+        advice = damage_advice(db_path, damaged=isinstance(error, BookDamaged))
+        print(render_problem(error.problem), advice, sep="\n", file=sys.stderr)
+        return 2
+    app.run()
+    code = app.return_code or 0
+    if code and db_path.exists():
+        print(damage_advice(db_path), file=sys.stderr)
+    return code

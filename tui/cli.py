@@ -8,4 +8,6 @@ from pathlib import Path
 def register(db_path: Path) -> None:
     from tui.app import run
 
-    run(db_path)
+    code = run(db_path)
+    if code:
+        raise SystemExit(code)

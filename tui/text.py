@@ -7,7 +7,8 @@ from typing import Any
 
 from rich.text import Text
 
-from ledger import Currency, Money, Problem, Term, format_minor
+from ledger import N_, Currency, Money, Problem, Term, format_minor
+from vsla.book.service import Book
 from vsla.display import locale_for, money, number
 from vsla.domain.words import ATTENDANCE_NAMES, BOWL_NAMES, ROLE_NAMES, WHEN_NAMES
 from vsla.i18n import LANGUAGES, tr
@@ -17,6 +18,25 @@ _state = {"language": "en", "country": ""}
 
 # Older problems may still name a bowl, a role or an attendance by its code.
 WORD_PARAMS = {**BOWL_NAMES, **WHEN_NAMES, **ATTENDANCE_NAMES, **ROLE_NAMES}
+
+
+READ_ONLY = N_(
+    "This book is read-only (the file cannot be written): you can look, but no meeting can "
+    "start and nothing can be recorded"
+)
+
+
+def backup_line(book: Book) -> str:
+    """When this book was last backed up, in local time, and where the copies are."""
+    last = book.last_backup()
+    if last is None:
+        return t(N_("No backup yet: one is made after every closed meeting"))
+    path, made_at = last
+    return t(
+        N_("Last backup: {when} in {folder}"),
+        when=made_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        folder=str(path.parent),
+    )
 
 
 def set_language(language: str) -> None:

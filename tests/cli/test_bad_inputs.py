@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ledger import LedgerError
+from ledger import LedgerError, new_id
 from vsla.book.service import Book
 from vsla.cli import app
 from vsla.domain.entries import MeetingPlan, NewLoan, Repayment, Shares
@@ -102,6 +102,25 @@ def book_text(**changes: str) -> str:
 
 def third_meeting(entries: str, day: str = "2026-01-19", extra: str = "") -> str:
     return f"\n[[meetings]]\ndate = {day}\n{extra}\nentries = [\n  {entries},\n]\n"
+
+
+ENTRY_ID = new_id(now_ms=1_767_225_600_000)
+SHAREOUT = "\n[[meetings]]\ndate = 2026-01-19\nshareout = true\n"
+
+
+def next_cycle(lines: str) -> str:
+    return f"\n[[cycles]]\nstart = 2026-01-26\n{lines}\n"
+
+
+def json_book(**raw: str) -> str:
+    """A JSON book whose group fields are written as the raw JSON given (name, share_value,
+    or the whole group)."""
+    fields = {"id": '"j"', "name": '"J"', "currency": '"UGX"', "share_value": "1000"}
+    fields |= {k: v for k, v in raw.items() if k != "group"}
+    group = raw.get("group") or (
+        "{" + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + ', "cycle_start": "2026-01-05"}'
+    )
+    return f'{{"format": "vsla-book/1", "group": {group}}}'
 
 
 @dataclass(frozen=True)
@@ -219,7 +238,7 @@ IMPORT_CASES = [
     ImportCase(
         "a misspelt setting",
         book_text(group_extra="share_valu = 5"),
-        ("group.share_valu", "Extra inputs"),
+        ("group.share_valu", "not a field"),
     ),
     ImportCase(
         "an entry with two actions",
@@ -303,6 +322,157 @@ IMPORT_CASES = [
         book_text(group_id="base"),
         ('already a group "base"',),
     ),
+    # What once ended in a traceback (RecursionError, ValueError, AttributeError,
+    # OverflowError) or was let through (floats as text), and its neighbours.
+    ImportCase(
+        "brackets nested 5,000 deep in TOML",
+        book_text(group_extra="extra = " + "[" * 5000 + "]" * 5000),
+        ("line 15, column 25", "nested more than 16 levels"),
+    ),
+    ImportCase(
+        "a dotted key of 100 parts in TOML",  # tomllib's memory grows with its square
+        book_text(group_extra="a" + ".a" * 100 + " = 1"),
+        ("line 15, column 32", "more than 16 parts"),
+    ),
+    ImportCase(
+        "tables nested too deep by a dotted key",  # 16 parts, under [group]
+        book_text(group_extra="a" + ".a" * 15 + " = 1"),
+        ("group.a.a.a", "nested more than 16 levels"),
+    ),
+    ImportCase(
+        "brackets nested 100,000 deep in JSON",
+        json_book(group="[" * 100_000 + "]" * 100_000),
+        ("line 1", "nested more than 16 levels"),
+        "bad.json",
+    ),
+    ImportCase(
+        "a 5,000-digit integer in JSON",
+        json_book(share_value="1" * 5000),
+        ("line 1", "longer than 40 characters"),
+        "bad.json",
+    ),
+    ImportCase(
+        "a 5,000-digit integer in TOML",
+        book_text(share_value="9" * 5000),
+        ("line 7", "longer than 40 characters"),
+    ),
+    ImportCase(
+        "a 21-digit integer",
+        book_text(share_value="1" + "0" * 20),
+        ("group.share_value", "at most 18 digits"),
+    ),
+    ImportCase(
+        "cycle changes with fines = 5",
+        book_text(third_meeting=SHAREOUT + next_cycle("changes = { fines = 5 }")),
+        ("cycles.0.changes.fines", "table"),
+    ),
+    ImportCase(
+        "cycle changes with a decimal fine",
+        book_text(third_meeting=SHAREOUT + next_cycle("changes = { fines = { late = 2.5 } }")),
+        ("cycles.0.changes.fines.late", "2.5", "decimal number"),
+    ),
+    ImportCase(
+        "cycle changes with a setting that does not exist",
+        book_text(third_meeting=SHAREOUT + next_cycle("changes = { interest = 5 }")),
+        ("cycles.0.changes.interest", "not a field"),
+    ),
+    ImportCase(
+        "a wrong type in a later cycle's meeting",
+        book_text(
+            third_meeting=SHAREOUT
+            + next_cycle(
+                "[[cycles.meetings]]\ndate = 2026-01-26\n"
+                'entries = [{ member = "M01", shares = true }]'
+            )
+        ),
+        ("meeting of 2026-01-26", "member M01", "cycles.0.meetings.0.entries.0.shares"),
+    ),
+    ImportCase(
+        "a loan at a meeting in 9999",
+        book_text(
+            third_meeting=third_meeting(
+                '{ member = "M02", loan = 1000, term_months = 1 }', day="9999-12-01"
+            )
+        ),
+        ("meeting of 9999-12-01", "outside 1990-01-01 to 2099-12-31"),
+    ),
+    ImportCase(
+        "a cycle start before 1990",
+        book_text().replace("cycle_start = 2026-01-05", "cycle_start = 1989-12-31"),
+        ("group.cycle_start", "outside 1990-01-01"),
+    ),
+    ImportCase(
+        "a decimal number as a name",
+        book_text().replace('name = "Aida Nsimba"', "name = 0.5"),
+        ("member M01", "members.0.name", "0.5", "decimal number"),
+    ),
+    ImportCase(
+        "NaN as an amount in JSON",
+        json_book(share_value="NaN"),
+        ("group.share_value", "decimal number"),
+        "bad.json",
+    ),
+    ImportCase(
+        "a lone surrogate in JSON",
+        json_book(name='"J\\ud800"'),
+        ("group.name", "U+D800", "lone surrogate"),
+        "bad.json",
+    ),
+    ImportCase(
+        "a NUL character in JSON",
+        json_book(name='"J\\u0000"'),
+        ("group.name", "U+0000", "control character"),
+        "bad.json",
+    ),
+    ImportCase(
+        "bytes that are not UTF-8",
+        book_text(first_name="Aida \udcff"),  # written as the byte FF
+        ("line 19, column 14", "not UTF-8"),
+    ),
+    ImportCase("an empty file", "", ("the file is empty",)),
+    ImportCase("a JSON list instead of a book", "[1, 2]", ("one JSON object",), "bad.json"),
+    ImportCase("a JSON number instead of a book", "42", ("one JSON object",), "bad.json"),
+    ImportCase(
+        "a key written twice in JSON",
+        json_book(name='"J", "name": "K"'),
+        ('"name"', "written twice"),
+        "bad.json",
+    ),
+    ImportCase(
+        "a date and time for the cycle start",
+        book_text().replace("cycle_start = 2026-01-05", "cycle_start = 2026-01-05T08:00:00"),
+        ("group.cycle_start", "date and time"),
+    ),
+    ImportCase(
+        "true as a number",
+        book_text(shares_min="true"),
+        ("group.shares_min", "true/false"),
+    ),
+    ImportCase(
+        "a list as an amount",
+        book_text(third_meeting=third_meeting('{ member = "M01", repay = [1000] }')),
+        ("meeting of 2026-01-19", "M01", "repay", "expected an amount"),
+    ),
+    ImportCase(
+        "a name of 20,000 characters",
+        book_text(first_name="A" * 20_000),
+        ("members.0.name", "at most 10000"),
+    ),
+    ImportCase(
+        "one entry id on two entries",
+        book_text(
+            third_meeting=third_meeting(
+                f'{{ member = "M01", shares = 1, id = "{ENTRY_ID}" }},\n'
+                f'  {{ member = "M02", shares = 1, id = "{ENTRY_ID}" }}'
+            )
+        ),
+        ("2026-01-19", "M02", "id", ENTRY_ID, "used twice"),
+    ),
+    ImportCase(
+        "a file larger than 16 MB",
+        book_text() + "# " + "x" * (16 * 1024 * 1024),
+        ("larger than 16 MB",),
+    ),
 ]
 
 
@@ -332,7 +502,7 @@ def test_bad_books_change_nothing_and_say_what_and_where(
     case: ImportCase, base_db: Path, tmp_path: Path
 ) -> None:
     source = tmp_path / case.file_name
-    source.write_text(case.text, encoding="utf-8")
+    source.write_text(case.text, encoding="utf-8", errors="surrogateescape")
     before = digest(base_db)
     result = CliRunner().invoke(app, ["import", str(source), "--db", str(base_db)])
     assert result.exit_code == 2, result.output
@@ -352,6 +522,43 @@ def test_a_missing_file_is_bad_input(base_db: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "nowhere.toml" in result.stderr
     assert digest(base_db) == before
+
+
+def test_a_folder_is_bad_input(
+    base_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "book.toml").mkdir()
+    monkeypatch.chdir(tmp_path)  # a short name, which the usage box does not cut
+    before = digest(base_db)
+    result = CliRunner().invoke(app, ["import", "book.toml", "--db", str(base_db)])
+    assert result.exit_code == 2
+    assert "book.toml" in result.stderr
+    assert "Traceback" not in result.output
+    assert digest(base_db) == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [book_text(group_extra="share_valu = 5"), book_text(second_phone="+12")],
+    ids=["refused by the model", "refused by the rules"],
+)
+def test_a_refused_import_leaves_no_new_book_behind(text: str, tmp_path: Path) -> None:
+    source = tmp_path / "bad.toml"
+    source.write_text(text, encoding="utf-8")
+    db = tmp_path / "new" / "book.sqlite"
+    result = CliRunner().invoke(app, ["import", str(source), "--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_a_byte_order_mark_is_allowed(tmp_path: Path) -> None:
+    """Windows editors start UTF-8 files with one."""
+    source = tmp_path / "bom.toml"
+    source.write_bytes(b"\xef\xbb\xbf" + book_text().encode())
+    db = tmp_path / "book.sqlite"
+    result = CliRunner().invoke(app, ["import", str(source), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(app, ["check", "--db", str(db)]).exit_code == 0
 
 
 @dataclass(frozen=True)

@@ -212,3 +212,26 @@ def test_a_retried_batch_after_a_crash_is_stored_once(
     results = journal.append(batch)
     assert [r.status for r in results] == ["already_recorded"] + ["recorded"] * (len(batch) - 1)
     assert journal.db.execute("SELECT COUNT(*) FROM journal").fetchone()[0] == len(batch)
+
+
+def test_the_same_entry_twice_in_one_batch_is_stored_once() -> None:
+    journal = Journal(open_database(":memory:"))
+    tx = tx_of("umoja", [("assets:cash:loan_fund", 500), ("equity:savings:M01", -500)])
+    results = journal.append([tx, tx])
+    assert [r.status for r in results] == ["recorded", "already_recorded"]
+    assert journal.balances("umoja") == {"assets:cash:loan_fund": 500, "equity:savings:M01": -500}
+
+
+def test_one_id_with_two_contents_in_one_batch_is_a_conflict_and_stores_nothing() -> None:
+    journal = Journal(open_database(":memory:"))
+    first = tx_of("umoja", [("assets:cash:loan_fund", 500), ("equity:savings:M01", -500)])
+    other = make_transaction(
+        id=first.id,
+        group_id="umoja",
+        date=first.date,
+        kind="test",
+        postings=[("assets:cash:loan_fund", 900), ("equity:savings:M01", -900)],
+    )
+    with pytest.raises(IdConflict):
+        journal.append([first, other])
+    assert journal.db.execute("SELECT COUNT(*) FROM journal").fetchone()[0] == 0

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ledger import N_
-from tui.text import right, t
+from tui.text import READ_ONLY, backup_line, right, t
 from tui.widgets.footer import KeysFooter
 from vsla.book import queries
 from vsla.book.service import Book
@@ -68,7 +68,10 @@ class GroupPickerScreen(Screen[None]):
         hint = (
             t(N_("Enter opens a group")) if found else t(N_("No group yet: press n to set one up"))
         )
-        self.query_one("#groups-hint", Static).update(hint)
+        lines = [hint, backup_line(self.book)]
+        if self.book.read_only:
+            lines.insert(0, "⚠ " + t(READ_ONLY))
+        self.query_one("#groups-hint", Static).update("\n".join(lines))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

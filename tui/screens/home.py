@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from ledger import N_, LedgerError
 from tui.screens.base import GroupScreen
-from tui.text import problem_text, show_money, t
+from tui.text import READ_ONLY, backup_line, problem_text, show_money, t
 from tui.widgets.footer import KeysFooter
 
 MENU = (
@@ -92,6 +92,7 @@ class GroupHomeScreen(GroupScreen):
             )
         if self.book.load_draft(self.group_id) is not None:
             lines.append(t(N_("A meeting is in progress on this device: m continues it")))
+        lines.append(backup_line(self.book))
         self.query_one("#home-status", Static).update("\n".join(lines))
         menu = self.query_one(OptionList)
         highlighted = menu.highlighted
@@ -111,6 +112,9 @@ class GroupHomeScreen(GroupScreen):
         book, group, today = self.book, self.group_id, self.today
         state = book.state(group)
         if what == "meeting":
+            if book.read_only:
+                self.notify(t(READ_ONLY), severity="error", timeout=10)
+                return
             if state.cycle_status != "open" and book.load_draft(group) is None:
                 self.notify(t(N_("Start the next cycle first (c)")), severity="warning")
                 return

@@ -26,7 +26,6 @@ from vsla.book import queries
 from vsla.book.service import Book, MeetingRefused
 from vsla.domain.entries import Bowls, MeetingPlan
 from vsla.domain.planner import MeetingOutcome
-from vsla.store import StoreError
 
 COUNT_INPUTS = {
     "open-loan_fund": ("opening", "loan_fund"),
@@ -105,6 +104,7 @@ class MeetingScreen(GroupScreen):
         self.due_minor: dict[str, int] = {}
         self._shown: dict[str, str] = {}
         self.kept = self.resumed  # a draft exists on the device
+        self.unsaved = False  # the last save of the draft failed (another program writing)
 
     # -- the sheet: resumed from the draft, or new -----------------------------------------
 
@@ -238,9 +238,19 @@ class MeetingScreen(GroupScreen):
 
     def save_draft(self) -> None:
         self.kept = True
-        self.book.save_draft(
-            self.group_id, self.sheet.to_json(), now=datetime.now(UTC).isoformat(timespec="seconds")
-        )
+        try:
+            self.book.save_draft(
+                self.group_id,
+                self.sheet.to_json(),
+                now=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+        except LedgerError as error:
+            # What was typed stays on screen and is saved at the next key; say it once.
+            if not self.unsaved:
+                self.notify(problem_text(error.problem), severity="warning", timeout=10)
+            self.unsaved = True
+            return
+        self.unsaved = False
         self.saved_at = datetime.now().strftime("%H:%M:%S")
 
     def _money(self, amount_minor: int) -> str:
@@ -264,6 +274,8 @@ class MeetingScreen(GroupScreen):
         date_problems = self.problems.get((None, "date"), [])
         if date_problems:
             title += "  ⚠ " + date_problems[0]
+        elif self.unsaved:
+            title += "  ⚠ " + t(N_("(not kept yet: the book is busy)"))
         elif self.saved_at:
             title += "  " + t(N_("(kept {time})"), time=self.saved_at)
         self._put("#meeting-title", title)
@@ -539,13 +551,10 @@ class MeetingScreen(GroupScreen):
             self.notify(problem_text(first.problem, self.country), severity="error")
             self.refresh_outcome()
             return
-        except (LedgerError, StoreError) as error:
-            message = (
-                problem_text(error.problem, self.country)
-                if isinstance(error, LedgerError)
-                else str(error)
-            )
-            self.notify(message, severity="error")
+        except LedgerError as error:
+            # A broken rule, or the file: another program writing it (the typing is kept;
+            # Enter tries again), read-only, damaged.
+            self.notify(problem_text(error.problem, self.country), severity="error", timeout=10)
             return
         queued = outcome.receipts_queued
         from tui.screens.summary import SummaryScreen

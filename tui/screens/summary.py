@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ledger import N_
-from tui.text import right, show_amount, show_money, t
+from ledger import N_, LedgerError
+from tui.text import backup_line, problem_text, right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
 from vsla.book.service import Book
 from vsla.domain.planner import MeetingOutcome
@@ -57,6 +57,7 @@ class SummaryScreen(Screen[None]):
         yield Static(
             t(N_("SMS receipts queued: {count}"), count=self.queued), id="queued", classes="info"
         )
+        yield Static(self._backup_text(), id="backup", classes="info")
         yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
@@ -80,6 +81,17 @@ class SummaryScreen(Screen[None]):
                 key=member_id,
             )
         table.focus()
+
+    def _backup_text(self) -> str:
+        """The copy made after this meeting, or why there is none: a failed backup must not
+        go unnoticed until the day the phone is lost."""
+        problem = self.book.backup_problem
+        if problem is not None:
+            detail = (
+                problem_text(problem.problem) if isinstance(problem, LedgerError) else str(problem)
+            )
+            return "⚠ " + t(N_("No backup was made: {problem}"), problem=detail)
+        return backup_line(self.book)
 
     def _owed(self, amount_minor: int) -> str:
         return (

@@ -3,8 +3,9 @@ meeting, reopen the last one, share out, start a new cycle, change members and r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,19 @@ from vsla.domain.planner import MeetingOutcome, plan_meeting
 from vsla.domain.shareout import ShareoutPreview, plan_shareout
 from vsla.domain.state import GroupState
 from vsla.sms.receipts import queue_receipts
-from vsla.store import Journal, open_database, write_transaction
+from vsla.store import (
+    Journal,
+    StoreError,
+    guarded,
+    open_database,
+    store_errors,
+    write_transaction,
+)
+
+__all__ = ["Book", "MeetingRefused", "store_errors"]
 
 IdSource = Callable[[], str]
+DRAFT_LOCK_WAIT_MS = 250
 AfterMeeting = Callable[[sqlite_utils.Database, GroupState, MeetingOutcome], object]
 
 
@@ -46,21 +57,88 @@ class MeetingRefused(RuleBroken):
         self.problems = list(problems)
 
 
-class Book:
-    """All groups in one SQLite file."""
+def _store_errors_out(cls: type[Book]) -> type[Book]:
+    """Every public method raises the store's own errors (busy, read-only, damaged …), never
+    a bare SQLite one, so front ends show a message instead of a traceback."""
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and callable(member) and not isinstance(member, type):
+            setattr(cls, name, guarded(member))
+    return cls
 
-    def __init__(self, db: sqlite_utils.Database, *, ids: IdSource = new_id) -> None:
+
+@_store_errors_out
+class Book:
+    """All groups in one SQLite file.
+
+    `path` is where the file is (None in memory); `backup_dir`, when given, receives a
+    checked copy of the book after every closed meeting and share-out.
+    """
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        ids: IdSource = new_id,
+        path: Path | None = None,
+        read_only: bool = False,
+        backup_dir: Path | None = None,
+    ) -> None:
         self.db = db
         self.ids = ids
+        self.path = path
+        self.read_only = read_only
+        self.backup_dir = backup_dir
+        self.backup_problem: StoreError | OSError | None = None
         self.journal = Journal(db, projector=project, guard=account_guard)
         self.after_meeting: list[AfterMeeting] = [queue_receipts]
 
     @classmethod
-    def open(cls, path: str | Path, *, ids: IdSource = new_id) -> Book:
-        return cls(open_database(path), ids=ids)
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        ids: IdSource = new_id,
+        read_only: bool = False,
+        create: bool = True,
+        timeout_ms: int | None = None,
+        backup_dir: Path | None = None,
+    ) -> Book:
+        """The book at `path`; see `open_database` for `read_only`, `create`, `timeout_ms`."""
+        db = open_database(path, read_only=read_only, create=create, timeout_ms=timeout_ms)
+        where = None if str(path) == ":memory:" else Path(path)
+        return cls(db, ids=ids, path=where, read_only=read_only, backup_dir=backup_dir)
 
     def close(self) -> None:
         self.db.close()
+
+    def damage(self) -> list[str]:
+        """What SQLite's quick check finds wrong with the file (empty when it is whole)."""
+        from vsla.store.backup import integrity_problems
+
+        return integrity_problems(self.db.conn, quick=True)
+
+    def last_backup(self) -> tuple[Path, datetime] | None:
+        """This book's newest backup in its backup folder, and when it was made (UTC)."""
+        if self.path is None:
+            return None
+        from vsla.book.backups import backups_of, default_backup_dir
+
+        found = backups_of(self.backup_dir or default_backup_dir(self.path), self.path.stem)
+        return None if not found else (found[-1][1], found[-1][0])
+
+    def backed_up(self) -> None:
+        """After a change worth keeping (a closed meeting, a share-out, an import): a checked
+        copy into `backup_dir`, rotated. A failed backup never undoes the change: it is kept
+        in `backup_problem` for the front end to show."""
+        self.backup_problem = None
+        if self.backup_dir is None or self.path is None or self.db.conn.in_transaction:
+            return
+        from vsla.book.backups import make_backup
+
+        try:
+            make_backup(self, rotate=True)
+        except (StoreError, OSError) as error:
+            self.backup_problem = error
 
     # -- groups and members --------------------------------------------------------------
 
@@ -265,6 +343,7 @@ class Book:
                 result = hook(self.db, state, outcome)
                 if hook is queue_receipts and isinstance(result, int):
                     outcome.receipts_queued = result
+        self.backed_up()
         return outcome
 
     def reopen_last_meeting(self, group_id: str, *, reason: str) -> int:
@@ -326,6 +405,7 @@ class Book:
             if preview.problems:
                 raise MeetingRefused(preview.problems)
             self.journal.append(preview.records)
+        self.backed_up()
         return preview
 
     def start_cycle(
@@ -413,8 +493,11 @@ class Book:
 
     def save_draft(self, group_id: str, data: str, *, now: str) -> None:
         """Keep what has been typed of a meeting, so a closed app or a power cut loses
-        nothing; the journal is not touched until the meeting is closed."""
-        with write_transaction(self.db):
+        nothing; the journal is not touched until the meeting is closed.
+
+        Saved on every key, so it waits for another program's lock only briefly: the typing
+        stays on screen and is saved at the next key (BookBusy says so)."""
+        with self._lock_wait(DRAFT_LOCK_WAIT_MS), write_transaction(self.db):
             self.db.execute(
                 "INSERT INTO meeting_drafts (group_id, updated_at, data) VALUES (?, ?, ?) "
                 "ON CONFLICT (group_id) DO UPDATE SET updated_at = excluded.updated_at, "
@@ -433,6 +516,15 @@ class Book:
             self.db.execute("DELETE FROM meeting_drafts WHERE group_id = ?", [group_id])
 
     # -- internals -----------------------------------------------------------------------
+
+    @contextmanager
+    def _lock_wait(self, timeout_ms: int) -> Iterator[None]:
+        (before,) = self.db.execute("PRAGMA busy_timeout").fetchone()
+        self.db.execute(f"PRAGMA busy_timeout = {min(int(before), timeout_ms)}")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {int(before)}")
 
     def _event(
         self, group_id: str, on: date, kind: str, payload: dict[str, Any], member: str | None = None

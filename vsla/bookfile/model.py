@@ -7,15 +7,17 @@ because by the time a number is a float it may already be wrong (0.1 + 0.2).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from contextlib import suppress
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from vsla.bookfile.limits import FloatLiteral, shown
+from vsla.domain.dates import check_in_range
 
 FORMAT = "vsla-book/1"
-
-
-class FloatLiteral(str):
-    """A number with a decimal point or exponent, kept as its text so it can be refused."""
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _no_float(value: Any) -> Any:
@@ -26,6 +28,8 @@ def _no_float(value: Any) -> Any:
         )
     if isinstance(value, bool):
         raise ValueError("expected an amount, got true/false")
+    if not isinstance(value, int | str):  # one message, not one per member of int | str
+        raise ValueError('expected an amount: a whole number, or text like "5.50"')
     return value
 
 
@@ -33,16 +37,18 @@ def _date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         raise ValueError("expected a date (YYYY-MM-DD), got a date and time")
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError as error:
-            raise ValueError(f'"{value}" is not a date (YYYY-MM-DD)') from error
+        if _ISO_DATE.fullmatch(value):  # fromisoformat alone also takes 20260105, 2026-W01-1
+            with suppress(ValueError):
+                return dt.date.fromisoformat(value)
+        raise ValueError(f'"{shown(value)}" is not a date (YYYY-MM-DD)')
     return value
 
 
 Money = Annotated[int | str, BeforeValidator(_no_float)]
 Count = Annotated[int, BeforeValidator(_no_float)]
-Day = Annotated[dt.date, BeforeValidator(_date)]
+# The range is the domain's (vsla.domain.dates): its RuleBroken is a ValueError, so pydantic
+# reports it at the field, and the reader shows the domain's own (translated) message.
+Day = Annotated[dt.date, BeforeValidator(_date), AfterValidator(check_in_range)]
 
 
 class _Strict(BaseModel):
@@ -158,11 +164,35 @@ class MeetingSection(_Strict):
     shareout: bool = False
 
 
+class CycleChanges(_Strict):
+    """What a later cycle changes, written as in [group]; anything left out stays. The
+    currency may be written but not changed (the rules refuse another one)."""
+
+    currency: str | None = None
+    share_value: Money | None = None
+    shares_min: Count | None = None
+    shares_max: Count | None = None
+    social_fund: Money | None = None
+    meeting_interval_days: Count | None = None
+    loan_multiple: Count | None = None
+    loan_term_max_months: Count | None = None
+    service_charge: str | None = None
+    service_charge_monthly_percent: Money | None = None
+    one_loan_at_a_time: bool | None = None
+    fines_to: str | None = None
+    payout_rounding: Money | None = None
+    remainder_to: str | None = None
+    social_fund_at_shareout: str | None = None
+    debts_at_shareout: str | None = None
+    dropout_gets_profit: bool | None = None
+    fines: dict[str, Money] | None = None
+
+
 class CycleSection(_Strict):
     """A later cycle, after the one described by [group] has been shared out."""
 
     start: Day
-    changes: dict[str, Any] = Field(default_factory=dict)
+    changes: CycleChanges = Field(default_factory=CycleChanges)
     leaving: list[str] = Field(default_factory=list)
     joining: list[MemberSection] = Field(default_factory=list)
     meetings: list[MeetingSection] = Field(default_factory=list)

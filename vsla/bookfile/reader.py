@@ -8,7 +8,10 @@ as it was (the whole import is one SQLite transaction).
 from __future__ import annotations
 
 import json
+import os
 import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,10 +29,22 @@ from ledger import (
     parse_count,
 )
 from vsla.book.service import Book, MeetingRefused
+from vsla.bookfile.limits import (
+    MAX_BYTES,
+    BookRefused,
+    FloatLiteral,
+    bounded_int,
+    check_tree,
+    prescan_json,
+    prescan_toml,
+    refused,
+    shown,
+    unique_keys,
+)
 from vsla.bookfile.model import (
     BookFile,
+    CycleChanges,
     EntrySection,
-    FloatLiteral,
     GroupSection,
     MeetingSection,
     MemberSection,
@@ -99,71 +114,194 @@ class ImportResult:
 
 
 def load_book(path: Path) -> BookFile:
+    """The book at `path`, parsed and checked against the model, or BookImportError naming
+    the file, the place and the rule. The database is not touched."""
     name = str(path)
+    data: Any = None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BookImportError(
-            ImportProblem(
-                name,
-                Problem(
-                    "import.unreadable", N_("cannot read the file: {error}"), {"error": str(error)}
-                ),
-            )
-        ) from error
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text, parse_float=FloatLiteral)
-        else:
-            data = tomllib.loads(text, parse_float=FloatLiteral)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BookImportError(
-            ImportProblem(
-                name,
-                Problem(
-                    "import.syntax",
-                    N_("the file is not valid {kind}: {error}"),
-                    {
-                        "kind": "JSON" if path.suffix.lower() == ".json" else "TOML",
-                        "error": str(error),
-                    },
-                ),
-            )
-        ) from error
+        data = _parse(_read_text(path), path.suffix.lower() == ".json")
+        check_tree(data)
+    except BookRefused as error:
+        raise BookImportError(_refused_at(name, data, error)) from error
     try:
         return BookFile.model_validate(data)
     except ValidationError as error:
         raise BookImportError(_from_validation(name, data, error)) from error
 
 
-def _from_validation(name: str, data: Any, error: ValidationError) -> ImportProblem:
-    first = error.errors()[0]
-    loc = [str(part) for part in first["loc"]]
-    meeting_date = member = None
+def _read_text(path: Path) -> str:
+    """The file as text: at most MAX_BYTES (read no further), UTF-8, a leading BOM dropped
+    (Windows editors write one)."""
     try:
-        if loc[:1] == ["meetings"]:
-            meeting = data["meetings"][int(loc[1])]
-            meeting_date = str(meeting.get("date"))
-            if len(loc) > 3 and loc[2] == "entries":
-                member = meeting["entries"][int(loc[3])].get("member")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise refused(
+            "import.unreadable", N_("cannot read the file: {error}"), error=str(error)
+        ) from error
+    if len(raw) > MAX_BYTES:
+        raise refused(
+            "import.too_large",
+            N_("the file is larger than {limit} MB; a group book is far smaller"),
+            limit=MAX_BYTES // (1024 * 1024),
+        )
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - raw.rfind(b"\n", 0, error.start)
+        raise BookRefused(
+            Problem(
+                "import.not_utf8",
+                N_("the file is not UTF-8 text; save it again as UTF-8"),
+            ),
+            line=line,
+            column=column,
+        ) from error
+    if not text.strip():
+        raise refused("import.empty", N_("the file is empty"))
+    return text
+
+
+def _parse(text: str, is_json: bool) -> Any:
+    """The text parsed, after the pre-scan that bounds what would break the parser."""
+    try:
+        if is_json:
+            prescan_json(text)
+            data = json.loads(
+                text,
+                parse_float=FloatLiteral,
+                parse_constant=FloatLiteral,
+                parse_int=bounded_int,
+                object_pairs_hook=unique_keys,
+            )
+        else:
+            prescan_toml(text)
+            data = tomllib.loads(text, parse_float=FloatLiteral)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+        raise refused(
+            "import.syntax",
+            N_("the file is not valid {kind}: {error}"),
+            kind="JSON" if is_json else "TOML",
+            error=shown(error, 200),
+        ) from error
+    if not isinstance(data, dict):
+        raise refused(
+            "import.not_a_table",
+            N_("the file must hold one JSON object (the book), not a list or a single value"),
+        )
+    return data
+
+
+def _refused_at(name: str, data: Any, error: BookRefused) -> ImportProblem:
+    if error.line is not None:
+        return ImportProblem(name, error.problem, where=f"line {error.line}, column {error.column}")
+    meeting_date, member = _locate(data, error.path)
+    return ImportProblem(name, error.problem, meeting_date, member, _field(error.path) or None)
+
+
+def _from_validation(name: str, data: Any, error: ValidationError) -> ImportProblem:
+    first = error.errors(include_url=False, include_input=False)[0]
+    loc = tuple(first["loc"])
+    meeting_date, member = _locate(data, loc)
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, LedgerError):  # a rule of the domain, with its own message
+        return ImportProblem(name, cause.problem, meeting_date, member, _field(loc) or "book")
+    field = _field(loc) or "book"
+    plain = _PLAIN_ERRORS.get(first["type"])
+    if plain is not None:
+        problem = Problem(f"import.{first['type']}", plain, {"field": field})
+    else:
+        message = str(first.get("msg", "")).removeprefix("Value error, ")
+        problem = Problem(
+            "import.invalid", N_("{field}: {detail}"), {"field": field, "detail": message}
+        )
+    return ImportProblem(name, problem, meeting_date, member)
+
+
+# Pydantic's own wording names Python classes ("instance of EntrySection") and cannot be
+# translated; the common cases in a facilitator's words instead.
+_PLAIN_ERRORS = {
+    "missing": N_("{field} is missing"),
+    "extra_forbidden": N_("{field} is not a field of a group book (a spelling mistake?)"),
+    "model_type": N_("{field} must be a table of named values"),
+    "model_attributes_type": N_("{field} must be a table of named values"),
+    "dict_type": N_("{field} must be a table of named values"),
+    "list_type": N_("{field} must be a list"),
+    "string_type": N_("{field} must be text in quotes"),
+    "int_type": N_("{field} must be a whole number"),
+    "bool_type": N_("{field} must be true or false"),
+    "date_type": N_("{field} must be a date (YYYY-MM-DD)"),
+}
+
+
+def _field(loc: tuple[str | int, ...]) -> str:
+    """A path in the data as `cycles.0.meetings.2.entries.1.repay`, safe to print."""
+    return ".".join(shown(part) for part in loc)
+
+
+def _locate(data: Any, loc: tuple[str | int, ...]) -> tuple[str | None, str | None]:
+    """The meeting date and member a path in the data is about, where it names them:
+    `meetings.N...`, `cycles.C.meetings.N...`, then `entries.E` or `joining.J`;
+    `members.M`, `cycles.C.joining.J`."""
+    meeting_date = member = None
+    parts = list(loc)
+    try:
+        node = data
+        if parts[:1] == ["cycles"]:
+            node, parts = data["cycles"][int(parts[1])], parts[2:]
+        if parts[:1] == ["meetings"]:
+            node, parts = node["meetings"][int(parts[1])], parts[2:]
+            meeting_date = _text(node.get("date"))
+        if parts[:1] in (["entries"], ["joining"], ["members"]):
+            person = node[parts[0]][int(parts[1])]
+            member = _text(person.get("member" if parts[0] == "entries" else "id"))
     except (KeyError, IndexError, ValueError, TypeError, AttributeError):
         pass
-    message = str(first.get("msg", "")).removeprefix("Value error, ")
-    return ImportProblem(
-        name,
-        Problem(
-            "import.invalid",
-            N_("{field}: {detail}"),
-            {"field": ".".join(loc) or "book", "detail": message},
-        ),
-        meeting_date,
-        member,
-    )
+    return meeting_date, member
 
 
-def import_book(book: Book, path: Path) -> ImportResult:
-    """Import the book at `path` into `book`, or raise BookImportError with nothing changed."""
-    parsed = load_book(path)
+def _text(value: object) -> str | None:
+    return None if value is None or isinstance(value, dict | list) else shown(value)
+
+
+@contextmanager
+def removed_unless_imported(db_path: Path) -> Iterator[Callable[[], None]]:
+    """Around an import into `db_path`: when there was no file there, and the import does not
+    finish (refused, interrupted), remove the new book and any folder made for it, so a
+    refused import leaves nothing behind. Call the function it gives once the import is
+    committed; from then on the book is kept whatever happens."""
+    if os.path.lexists(db_path) or str(db_path) == ":memory:":
+        yield lambda: None
+        return
+    made = [folder for folder in db_path.parents if not folder.exists()]
+    kept = False
+
+    def keep() -> None:
+        nonlocal kept
+        kept = True
+
+    try:
+        yield keep
+    finally:
+        if not kept:
+            _remove_new_book(db_path, made)
+
+
+def _remove_new_book(db_path: Path, folders: list[Path]) -> None:
+    with suppress(OSError):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        for folder in folders:  # the deepest first; only while empty
+            folder.rmdir()
+
+
+def import_book(book: Book, path: Path, parsed: BookFile | None = None) -> ImportResult:
+    """Import the book at `path` into `book`, or raise BookImportError with nothing changed.
+    `parsed`: the file already read by `load_book` (the command reads it before it opens the
+    database, so a file that cannot be read never creates one)."""
+    if parsed is None:
+        parsed = load_book(path)
     name = str(path)
     with write_transaction(book.db):
         _Importer(book, parsed, name).run()
@@ -180,6 +318,7 @@ class _Importer:
         self.book, self.parsed, self.name = book, parsed, name
         self.group_id = parsed.group.id
         self.cur: Currency | None = None
+        self.entry_ids: set[str] = set()
 
     def fail(
         self,
@@ -188,7 +327,8 @@ class _Importer:
         member: str | None = None,
         where: str | None = None,
     ) -> BookImportError:
-        return BookImportError(ImportProblem(self.name, problem, meeting, member, where))
+        shown_member = None if member is None else shown(member)  # it may be 10,000 characters
+        return BookImportError(ImportProblem(self.name, problem, meeting, shown_member, where))
 
     def run(self) -> None:
         group = self.parsed.group
@@ -309,10 +449,21 @@ class _Importer:
             return entry
         if not is_valid_id(e.id):
             raise _EntryError(
-                Problem("entry.bad_id", N_('"{id}" is not a valid entry id'), {"id": e.id[:40]}),
+                Problem("entry.bad_id", N_('"{id}" is not a valid entry id'), {"id": shown(e.id)}),
                 e.member,
                 "id",
             )
+        if e.id in self.entry_ids:  # else the journal refuses it, without saying where
+            raise _EntryError(
+                Problem(
+                    "entry.duplicate_id",
+                    N_("the entry id {id} is used twice in the book"),
+                    {"id": e.id},
+                ),
+                e.member,
+                "id",
+            )
+        self.entry_ids.add(e.id)
         return replace(entry, id=e.id)
 
     def _entry_without_id(self, e: EntrySection) -> MeetingEntry:
@@ -414,20 +565,11 @@ _MONEY_SETTINGS = {
 }
 
 
-def _cycle_changes(changes: dict[str, Any], cur: Currency | None) -> dict[str, Any]:
+def _cycle_changes(changes: CycleChanges, cur: Currency | None) -> dict[str, Any]:
     """Changes for a new cycle written like [group] settings, as constitution fields."""
     assert cur is not None
     result: dict[str, Any] = {}
-    for key, value in changes.items():
-        if isinstance(value, float | FloatLiteral):
-            raise LedgerError.of(
-                "amount.float",
-                N_(
-                    "{value} is a decimal number; write amounts as whole numbers or text like "
-                    '"5.50"'
-                ),
-                value=str(value),
-            )
+    for key, value in changes.model_dump(exclude_none=True).items():
         if key in _MONEY_SETTINGS:
             result[_MONEY_SETTINGS[key]] = parse_amount(value, cur)
         elif key == "service_charge_monthly_percent":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ledger import N_
-from vsla.cli import actions, exporting, frontends, views
+from vsla.cli import actions, backups, exporting, frontends, views
 from vsla.i18n import tr
 
 app = typer.Typer(
@@ -32,6 +32,9 @@ app.command("statement")(views.statement)
 app.add_typer(views.meeting_app, name="meeting")
 app.command("shareout")(actions.shareout)
 app.command("check")(actions.check)
+app.command("backup")(backups.backup)
+app.command("backups")(backups.backups)
+app.command("restore-backup")(backups.restore)
 
 
 def main() -> None:

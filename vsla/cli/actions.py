@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ledger import N_, currency, format_fraction, parse_amount
-from vsla.book.check import check_book
+from vsla.book.check import audit
 from vsla.book.service import currency_of
 from vsla.bookfile.reader import import_book
 from vsla.cli.common import (
@@ -22,6 +22,7 @@ from vsla.cli.common import (
     open_book,
     parse_date,
     print_json,
+    resolve_db,
 )
 from vsla.display import money
 from vsla.domain.shareout import ShareoutPreview
@@ -31,10 +32,16 @@ console = Console()
 
 
 def check(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Verify every invariant and hash chain; exit 1 if anything is wrong."""
-    with open_book(db) as book, bad_input_exits():
-        found = check_book(book.db)
-        groups = [str(r[0]) for r in book.db.execute("SELECT id FROM groups ORDER BY id")]
+    """Verify every invariant and hash chain; exit 1 if anything is wrong.
+
+    The book is opened read-only and nothing in it is changed, whatever state it is in.
+    """
+    path = resolve_db(db)
+    if not path.exists():
+        fail(tr(N_("there is no book at {path}"), path=str(path)))
+    with bad_input_exits(path):
+        result = audit(path)
+    found, groups = result.problems, result.groups
     language = default_language()
     if as_json:
         print_json(
@@ -54,7 +61,8 @@ def check(db: DbOption = None, as_json: JsonOption = False) -> None:
         )
     else:
         for f in found:
-            typer.echo(f"{f.group_id}: {render_problem(f.problem, language)}")
+            where = f.group_id or tr(N_("book"))
+            typer.echo(f"{where}: {render_problem(f.problem, language)}")
         if not found:
             typer.echo(tr(N_("{count} group(s) checked: no problems"), count=len(groups)))
     if found:
@@ -75,10 +83,19 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import a group book: everything in it, or nothing if any rule is broken."""
+    from vsla.bookfile.reader import load_book, removed_unless_imported
+
     if not book_file.exists():
         fail(tr(N_("there is no file {path}"), path=str(book_file)))
-    with open_book(db, must_exist=False) as book, bad_input_exits():
-        result = import_book(book, book_file)
+    with bad_input_exits():
+        parsed = load_book(book_file)  # before the database is opened (or made)
+    with (
+        removed_unless_imported(resolve_db(db)) as imported,
+        open_book(db, write=True, create=True) as book,
+    ):
+        result = import_book(book, book_file, parsed)
+        imported()
+        book.backed_up()
     if as_json:
         print_json(
             {
@@ -124,7 +141,7 @@ def shareout(
 ) -> None:
     """Share-out preview (anyone can recompute it); --commit performs it."""
     day = parse_date(on, "--date")
-    with open_book(db) as book, bad_input_exits():
+    with open_book(db, write=commit) as book:
         code = currency_of(book, group).code
         counted = None if counted_cash is None else parse_amount(counted_cash, currency(code))
         preview = book.shareout(

@@ -14,9 +14,10 @@ import platformdirs
 import typer
 
 from ledger import N_, LedgerError
-from vsla.book.service import Book, MeetingRefused
+from vsla.book.service import Book, MeetingRefused, store_errors
+from vsla.domain.dates import date_out_of_range
 from vsla.i18n import default_language, render_problem, tr
-from vsla.store import StoreError
+from vsla.store import BookDamaged, BookReadOnly, NotABook
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -56,8 +57,9 @@ def fail(message: str) -> NoReturn:
 
 
 @contextmanager
-def bad_input_exits() -> Iterator[None]:
-    """Any broken rule or bad value: a message on stderr and exit status 2."""
+def bad_input_exits(book_path: Path | None = None) -> Iterator[None]:
+    """Any broken rule, bad value or unusable book file: a message on stderr and exit
+    status 2; for a damaged book, where its latest backup is."""
     language = default_language()
     try:
         yield
@@ -65,14 +67,22 @@ def bad_input_exits() -> Iterator[None]:
         first = refused.problems[0]
         where = f"{first.member}, " if first.member else ""
         fail(where + render_problem(first.problem, language))
+    except (BookDamaged, NotABook) as error:
+        message = render_problem(error.problem, language)
+        if book_path is not None and book_path.exists():
+            from vsla.book.backups import damage_advice
+
+            advice = damage_advice(
+                book_path.resolve(), language, damaged=isinstance(error, BookDamaged)
+            )
+            message += f"\n{advice}" if advice else ""
+        fail(message)
     except LedgerError as error:
         fail(
             render_problem(error.problem, language)
             if not hasattr(error, "located")
             else _located(error, language)
         )
-    except StoreError as error:
-        fail(str(error))
 
 
 def _located(error: LedgerError, language: str) -> str:
@@ -82,21 +92,35 @@ def _located(error: LedgerError, language: str) -> str:
 
 
 @contextmanager
-def open_book(db: Path | None, *, must_exist: bool = True) -> Iterator[Book]:
+def open_book(db: Path | None, *, write: bool = False, create: bool = False) -> Iterator[Book]:
+    """The book for one command; whatever goes wrong inside is a message and exit status 2.
+
+    A command that only reads opens a read-only book too; one that writes (`write`) backs
+    the book up after each closed meeting. Only `create` makes a new book, and only where
+    there is no file at all.
+    """
     path = resolve_db(db)
-    if must_exist and not path.exists():
+    if not create and not path.exists():
         fail(
             tr(
                 N_("there is no book at {path} (use --db or VSLA_DB, or `vsla import`)"),
                 path=str(path),
             )
         )
-    with bad_input_exits():
-        book = Book.open(path)
-    try:
-        yield book
-    finally:
-        book.close()
+    with bad_input_exits(path), store_errors():
+        if write:
+            from vsla.book.backups import default_backup_dir
+
+            book = Book.open(path, create=create, backup_dir=default_backup_dir(path))
+        else:
+            try:
+                book = Book.open(path, create=False)
+            except BookReadOnly:
+                book = Book.open(path, read_only=True)
+        try:
+            yield book
+        finally:
+            book.close()
 
 
 def print_json(document: Any) -> None:
@@ -113,9 +137,13 @@ def parse_date(text: str | None, what: str = "date") -> date:
     if text is None:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         fail(tr(N_('{what} "{value}" is not a date (YYYY-MM-DD)'), what=what, value=text))
+    out_of_range = date_out_of_range(day)
+    if out_of_range is not None:
+        fail(f"{what}: {render_problem(out_of_range.problem)}")
+    return day
 
 
 Command = Callable[..., Any]

@@ -11,7 +11,7 @@ import typer
 from ledger import N_
 from vsla.book.loading import load_state
 from vsla.bookfile.writer import book_document, to_json, to_toml
-from vsla.cli.common import DbOption, bad_input_exits, fail, open_book, parse_date
+from vsla.cli.common import DbOption, fail, open_book, parse_date
 from vsla.exports.hledger import hledger_text
 from vsla.exports.tables import TABLES, table_rows, to_csv, write_csv_dir, write_xlsx
 from vsla.i18n import tr
@@ -57,7 +57,7 @@ def export(
 ) -> None:
     """Write a group out: its book, an hledger journal, CSV tables or an Excel workbook."""
     day = parse_date(as_of, "--as-of")
-    with open_book(db) as book, bad_input_exits():
+    with open_book(db) as book:
         state = load_state(book.db, group)
         if fmt is Format.BOOK:
             document = book_document(book.journal, group)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ledger import N_
 from vsla.book import queries
-from vsla.cli.common import DbOption, JsonOption, bad_input_exits, open_book, parse_date, print_json
+from vsla.cli.common import DbOption, JsonOption, open_book, parse_date, print_json
 from vsla.display import money
 from vsla.domain.words import KIND_NAMES, ROLE_NAMES, STATUS_NAMES
 from vsla.i18n import default_language, tr
@@ -21,7 +21,7 @@ meeting_app = typer.Typer(help=tr(N_("meetings of a group")), no_args_is_help=Tr
 
 def groups(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the groups in the book."""
-    with open_book(db) as book, bad_input_exits():
+    with open_book(db) as book:
         rows = queries.groups(book.db)
     if as_json:
         print_json({"groups": rows})
@@ -54,7 +54,7 @@ def members(
     as_json: JsonOption = False,
 ) -> None:
     """List the members of a group with their shares and what they owe."""
-    with open_book(db) as book, bad_input_exits():
+    with open_book(db) as book:
         document = queries.members(book.db, group)
     if as_json:
         print_json(document)
@@ -98,7 +98,7 @@ def statement(
 ) -> None:
     """One member's position: shares, savings, social fund, fines and loan."""
     day = parse_date(as_of, "--as-of")
-    with open_book(db) as book, bad_input_exits():
+    with open_book(db) as book:
         document = queries.statement(book.db, group, member, on=day)
     if as_json:
         print_json(document)
@@ -146,7 +146,7 @@ def meeting_show(
         from vsla.cli.common import fail
 
         fail(tr(N_("give --number or --last, not both")))
-    with open_book(db) as book, bad_input_exits():
+    with open_book(db) as book:
         document = queries.meeting(book.db, group, number)
     if as_json:
         print_json(document)

@@ -24,6 +24,7 @@ from ledger import (
 from ledger.accounts import normal_balance
 from vsla.domain import accounts as acc
 from vsla.domain import handlers
+from vsla.domain.dates import date_out_of_range
 from vsla.domain.entries import (
     ATTENDANCE,
     PHASES,
@@ -91,6 +92,8 @@ class Planner:
 
     def run(self) -> MeetingOutcome:
         self.check_meeting()
+        if date_out_of_range(self.plan.date) is not None:
+            return self.out  # no rule can be applied on such a date (due dates would overflow)
         if not self.reopened:
             self._record(
                 self._event(
@@ -219,6 +222,9 @@ class Planner:
 
     def check_meeting(self) -> None:
         state, day = self.state, self.plan.date
+        out_of_range = date_out_of_range(day)
+        if out_of_range is not None:
+            self.problem(out_of_range.problem, where="date")
         if state.cycle_status != "open":
             self.problem(
                 Problem(

@@ -16,6 +16,7 @@ from ledger import N_, Money, Problem, Record
 from vsla.domain import accounts as acc
 from vsla.domain import handlers
 from vsla.domain.constitution import DebtsAtShareout, RemainderTo, SocialFundAtShareout
+from vsla.domain.dates import date_out_of_range
 from vsla.domain.entries import Bowls, EntryProblem, MeetingPlan
 from vsla.domain.planner import IdSource, Planner
 from vsla.domain.state import GroupState, MeetingState
@@ -215,7 +216,8 @@ def plan_shareout(
         },
     )
     p.counted_difference("opening", plan.opening_counted, plan.opening_reason)
-    handlers.accrue_service_charges(p)
+    if date_out_of_range(day) is None:  # else check_meeting said so; charges cannot be dated
+        handlers.accrue_service_charges(p)
     preview = compute(p.state, day, p.state.loan_fund_cash_minor)
     preview.problems = p.out.problems + preview.problems
     preview.counted_cash_minor = counted.loan_fund_minor

@@ -3,50 +3,221 @@
 WAL with synchronous=FULL: in this project's power-cut tests NORMAL lost commits that had
 been reported as done. `synchronous` is per connection and reverts on reopen, so it is set
 and then read back on every connection.
+
+A file is made into a book only when it does not exist yet: an existing file that is empty,
+not SQLite or not a book is refused, never written into. A read-only opening runs no
+migration and cannot write, which is how `vsla check` audits a book without touching it.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 
+from ledger import N_, Problem
+from vsla.store.errors import (
+    BookReadOnly,
+    NotABook,
+    StoreError,
+    store_errors,
+    translated,
+)
 from vsla.store.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
 _SYNCHRONOUS_FULL = 2
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class StoreError(RuntimeError):
-    """The database is not usable as a book (wrong settings, newer schema, not SQLite)."""
+def busy_timeout_ms() -> int:
+    """How long a write waits for another program's lock: 5 s, or VSLA_BUSY_TIMEOUT_MS."""
+    text = os.environ.get("VSLA_BUSY_TIMEOUT_MS", "")
+    return int(text) if text.isascii() and text.isdigit() else BUSY_TIMEOUT_MS
 
 
-def open_database(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) the book at `path`; ":memory:" gives a throwaway one."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens `path` for reading only, whatever characters the path has."""
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
+def open_database(
+    path: str | Path,
+    *,
+    migrate: bool = True,
+    read_only: bool = False,
+    create: bool = True,
+    timeout_ms: int | None = None,
+) -> sqlite_utils.Database:
+    """Open the book at `path` (":memory:" gives a throwaway one).
+
+    `create`: make a new book if nothing is at `path`. `read_only`: no writes, no migration.
+    Raises NotABook, BookReadOnly, BookDamaged or StoreError, never a bare SQLite error.
+    """
+    memory = str(path) == ":memory:"
+    file = Path(path)
+    new = not memory and not file.exists()
+    if not memory:
+        _refuse_what_is_not_a_book(file, new=new, create=create and not read_only)
+    if new:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                Problem(
+                    "book.cannot_open",
+                    N_("the book file cannot be opened ({detail})"),
+                    {"detail": f"{file.parent}: {error.strerror or error}"},
+                )
+            ) from error
+    elif not memory and not read_only:
+        _refuse_read_only(file)
+    timeout = busy_timeout_ms() if timeout_ms is None else timeout_ms
+    try:
+        if read_only:
+            conn = sqlite3.connect(
+                read_only_uri(file), uri=True, timeout=timeout / 1000, check_same_thread=False
+            )
+        else:
+            conn = sqlite3.connect(str(path), timeout=timeout / 1000, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise translated(error) from error
     db = sqlite_utils.Database(conn, strict=True)
     try:
-        with db.ensure_autocommit_on():
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if str(path) != ":memory:":
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    raise StoreError(f"cannot use write-ahead logging on {path} (got {mode})")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-        if conn.execute("PRAGMA synchronous").fetchone()[0] != _SYNCHRONOUS_FULL:
-            raise StoreError("SQLite refused synchronous=FULL; refusing to record money")
-        if migrate:
-            apply_migrations(db)
-    except sqlite3.DatabaseError as error:
+        with store_errors():
+            _configure(db, timeout, wal=not memory and not read_only)
+            _check_version(db, file, new=new or memory, read_only=read_only)
+            if migrate and not read_only:
+                apply_migrations(db)
+    except StoreError:
         conn.close()
-        raise StoreError(f"{path} is not a usable book database: {error}") from error
+        raise
     return db
+
+
+def _refuse_what_is_not_a_book(file: Path, *, new: bool, create: bool) -> None:
+    where = str(file)
+    if new:
+        if not create:
+            raise NotABook(
+                Problem("book.missing", N_("there is no book at {path}"), {"path": where})
+            )
+        return
+    if file.is_dir():
+        raise NotABook(
+            Problem("book.not_a_book", N_("{path} is a folder, not a book"), {"path": where})
+        )
+    try:
+        with file.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(
+            Problem(
+                "book.cannot_open",
+                N_("the book file cannot be opened ({detail})"),
+                {"detail": str(error)},
+            )
+        ) from error
+    if header == b"":
+        wal = file.with_name(file.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return  # a book whose pages are all still in its write-ahead log
+        raise NotABook(
+            Problem(
+                "book.empty",
+                N_("{path} is an empty file, not a book (nothing was written to it)"),
+                {"path": where},
+            )
+        )
+    if header != _SQLITE_HEADER:
+        raise NotABook(
+            Problem(
+                "book.not_a_book",
+                N_("{path} is not a book (not an SQLite database), or its first page is damaged"),
+                {"path": where},
+            )
+        )
+
+
+def _refuse_read_only(file: Path) -> None:
+    """Opening read-write a file that cannot be written would fail only at the first write,
+    with a half-done screen behind it: say so now."""
+    try:
+        with file.open("r+b"):
+            pass
+    except OSError as error:
+        raise BookReadOnly(
+            Problem(
+                "book.read_only",
+                N_("this book is read-only: nothing can be recorded in it"),
+            )
+        ) from error
+
+
+def _configure(db: sqlite_utils.Database, timeout_ms: int, *, wal: bool) -> None:
+    conn = db.conn
+    with db.ensure_autocommit_on():
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+        if wal:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(
+                    Problem(
+                        "book.no_wal",
+                        N_("cannot use write-ahead logging on this book (got {mode})"),
+                        {"mode": str(mode)},
+                    )
+                )
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    if conn.execute("PRAGMA synchronous").fetchone()[0] != _SYNCHRONOUS_FULL:
+        raise StoreError(
+            Problem(
+                "book.not_synchronous",
+                N_("SQLite refused synchronous=FULL; refusing to record money"),
+            )
+        )
+
+
+def _check_version(db: sqlite_utils.Database, file: Path, *, new: bool, read_only: bool) -> None:
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise NotABook(
+            Problem(
+                "book.newer",
+                N_("this book was written by a newer version (schema {version}); update vsla"),
+                {"version": current},
+            )
+        )
+    if new:
+        return
+    has_journal = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'"
+    ).fetchone()
+    if current == 0 or has_journal is None:
+        raise NotABook(
+            Problem(
+                "book.not_a_book",
+                N_("{path} is an SQLite database but not a book of this program"),
+                {"path": str(file)},
+            )
+        )
+    if read_only and current < len(MIGRATIONS):
+        raise StoreError(
+            Problem(
+                "book.older",
+                N_(
+                    "this book was written by an older version (schema {version}); open it "
+                    "once for writing to bring it up to date"
+                ),
+                {"version": current},
+            )
+        )
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -56,10 +227,6 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 def apply_migrations(db: sqlite_utils.Database) -> None:
     current = schema_version(db)
-    if current > len(MIGRATIONS):
-        raise StoreError(
-            f"this book was written by a newer version (schema {current}); update vsla"
-        )
     for version, sql in enumerate(MIGRATIONS[current:], start=current + 1):
         # executescript commits any open transaction first; the script is its own transaction.
         db.conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
@@ -72,18 +239,33 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     The outermost level is BEGIN IMMEDIATE rather than `db.atomic()`'s deferred BEGIN: a
     deferred transaction that reads (the chain head) and then writes fails with
     SQLITE_BUSY_SNAPSHOT when another process (the hub, a sync) committed in between,
-    whereas IMMEDIATE waits for the write lock up to the busy timeout.
+    whereas IMMEDIATE waits for the write lock up to the busy timeout. Past it, or on any
+    other SQLite failure, the store's own error leaves and nothing was written.
     """
     if db.conn.in_transaction:
-        with db.atomic():
+        with store_errors(), db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    with store_errors():
+        db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+    except BaseException as error:
+        _rollback(db.conn)
+        if isinstance(error, sqlite3.Error):
+            raise translated(error) from error
         raise
     else:
-        db.conn.execute("COMMIT")
+        with store_errors():
+            try:
+                db.conn.execute("COMMIT")
+            except sqlite3.Error:
+                _rollback(db.conn)
+                raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo what is open; a rollback that fails (a damaged file) must not hide why."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")

@@ -95,6 +95,7 @@ class Journal:
             stored = self._stored_ids([record.id for record in batch])
             for record in batch:
                 existing = self.get(record.id) if record.id in stored else None
+                stored.add(record.id)  # the same id twice in one batch is a retry or a conflict
                 if existing is not None:
                     if existing.record != record:
                         raise IdConflict.of(

@@ -577,10 +577,12 @@ def _meeting(*entries: object) -> Callable[[Book], object]:
 
 SERVICE_CASES = [
     ServiceCase(
-        "settings changed mid-cycle",
-        lambda b: b.update_constitution("base", {"loan_multiple": 5}),
-        "constitution.mid_cycle",
-        ("cycle 1",),
+        "the share value amended mid-cycle",
+        lambda b: b.amend_constitution(
+            "base", {"share_value_minor": 2000}, reason="assembly", on=date(2026, 1, 19)
+        ),
+        "constitution.share_value_fixed",
+        ("next cycle",),
     ),
     ServiceCase(
         "an amendment without its reason",

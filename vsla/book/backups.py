@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ledger import N_, Problem
+from vsla.book.base import BookBase
 from vsla.book.check import GroupProblem, audit
-from vsla.book.service import Book
 from vsla.store import NotABook, StoreError, open_database
 from vsla.store.backup import copy_book, integrity_problems, replace_book, set_aside
 from vsla.store.connection import read_only_uri
@@ -75,7 +75,7 @@ def backup_name(book_path: Path, when: datetime) -> str:
 
 
 def make_backup(
-    book: Book,
+    book: BookBase,
     *,
     to: Path | None = None,
     rotate: bool = False,

@@ -11,7 +11,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from ledger import N_, LedgerError, Problem
-from tui.text import problem_text, set_language, t
+from tui.text import problem_text, set_language, t, typing_help
 from vsla.book.errors import BookDamaged, BookReadOnly, StoreError
 from vsla.book.service import Book
 from vsla.i18n import LANGUAGES, default_language, render_problem
@@ -99,12 +99,35 @@ class VslaApp(App[None]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(getattr(self.screen, "HELP", "")))
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        # A screen may add help of its own, already in the facilitator's language.
+        extra = getattr(screen, "help_extra", None)
+        code, country = _currency_of(screen)
+        self.push_screen(
+            HelpScreen(
+                getattr(screen, "HELP", ""),
+                extra() if callable(extra) else "",
+                typing_help(code, country),
+            )
+        )
 
     def on_unmount(self) -> None:
         if self.owns_book:
             self.book.close()
+
+
+def _currency_of(screen: object) -> tuple[str, str | None]:
+    """The currency amounts are typed in on `screen`: its group's, or any with cents before
+    a group exists (the marks of the rule are the language's, whatever the currency)."""
+    state = getattr(screen, "state", None)
+    if state is not None:
+        return str(state.currency.code), state.country
+    cur = getattr(screen, "cur", None)
+    if cur is not None:
+        return str(cur.code), getattr(screen, "country", None)
+    return "USD", None
 
 
 def open_book(db_path: Path, *, timeout_ms: int | None = None) -> Book:

@@ -35,7 +35,8 @@ async def meeting(book: Book, target: Path) -> None:
         cur = screen.cur  # type: ignore[attr-defined]
         await pilot.press(*typed_amount(opening.loan_fund_minor, cur), "enter")
         await pilot.press(*typed_amount(opening.social_fund_minor, cur), "enter")
-        await pilot.press("end", "enter", "3", "enter", "2", "enter", "enter", "4", "enter")
+        # M03 is absent: Enter passes over her, from M02 to M04
+        await pilot.press("end", "enter", "3", "enter", "2", "enter", "4", "enter")
         await pilot.press("tab", "tab", "tab", "up", "up", "up", "up", *"900000")
         await pilot.pause()
         app.save_screenshot(target.name, str(target.parent))

@@ -7,9 +7,9 @@ from typing import Any
 
 from rich.text import Text
 
-from ledger import N_, Currency, Money, Problem, Term, format_minor
+from ledger import N_, Currency, Money, Problem, Term
 from vsla.book.service import Book
-from vsla.display import locale_for, money, number
+from vsla.display import amount, how_to_type, money, parse_money, typed
 from vsla.domain.words import ATTENDANCE_NAMES, BOWL_NAMES, ROLE_NAMES, WHEN_NAMES
 from vsla.i18n import LANGUAGES, tr
 
@@ -60,13 +60,7 @@ def show_money(amount_minor: int, code: str, country: str | None = None) -> str:
 def show_amount(amount_minor: int, cur: Currency, country: str | None = None) -> str:
     """An amount without the currency sign, for narrow grid cells under a titled column:
     grouped the local way (36,100 in Kampala, 36 100 in Kinshasa), cents only when there are."""
-    whole, part = divmod(abs(amount_minor), cur.unit_minor)
-    text = number(whole, _state["language"], country)
-    if part:
-        symbols: Any = locale_for(_state["language"], country).number_symbols
-        decimal = symbols.get("latn", symbols).get("decimal", ".")
-        text += f"{decimal}{part:0{cur.exponent}d}"
-    return f"-{text}" if amount_minor < 0 else text
+    return amount(amount_minor, cur.code, _state["language"], country)
 
 
 def right(text: str) -> Text:
@@ -74,11 +68,22 @@ def right(text: str) -> Text:
     return Text(text, justify="right")
 
 
-def typed_amount(amount_minor: int, cur: Currency) -> str:
+def typed_amount(amount_minor: int, cur: Currency, country: str | None = None) -> str:
     """An amount as the facilitator would type it (no grouping), so it parses back exactly."""
-    if amount_minor % cur.unit_minor == 0:
-        return str(amount_minor // cur.unit_minor)
-    return format_minor(amount_minor, cur)
+    return typed(amount_minor, cur.code, _state["language"], country)
+
+
+def parse_typed(
+    text: str, cur: Currency, country: str | None = None, *, allow_zero: bool = True
+) -> int:
+    """A typed amount in minor units, read the way the current language writes numbers;
+    LedgerError (with a `problem_text` to show) when it is refused."""
+    return parse_money(text, cur.code, _state["language"], country, allow_zero=allow_zero)
+
+
+def typing_help(code: str, country: str | None = None) -> str:
+    """How amounts are typed in this language and currency: the rule `parse_typed` applies."""
+    return problem_text(how_to_type(code, _state["language"], country), country)
 
 
 def problem_text(problem: Problem, country: str | None = None) -> str:

@@ -41,7 +41,7 @@ async def test_an_interrupted_meeting_resumes_with_nothing_lost_and_nothing_writ
         await keys("enter")
         await keys.type(typed_amount(opening.social_fund_minor, screen.cur))
         await keys("enter", "end", "enter")  # social fund as filled in
-        await keys("4", "enter", "enter", "5", "enter", "3")  # M01 4, M02 absent, M03 5, M04 3…
+        await keys("4", "enter", "5", "enter", "3")  # M01 4, (M02 absent), M03 5, M04 3…
         typed = screen.sheet.to_json()
         cursor = screen.grid.cursor
         await pilot.pause()

@@ -36,15 +36,19 @@ class GroupPickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(t(N_("VSLA books · groups on this device")), classes="title")
         yield Static("", id="groups-hint", classes="info")
-        yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="groups", cursor_type="row", zebra_stripes=True, header_height=2)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(t(N_("Group")), key="name", width=26)
+        table.add_column(t(N_("Group")), key="name", width=24)
         table.add_column(t(N_("Members")), key="members")
         table.add_column(t(N_("Cycle")), key="cycle")
-        table.add_column(t(N_("Meetings")), key="meetings")
+        # Meetings of this cycle, as the group's screen counts them; the last one by its date
+        # (its number counts every cycle's meetings: 47 for the 10th meeting of cycle 2).
+        # Two lines of title keep the five columns within 80 in every language.
+        meetings = t(N_("Meetings")) + "\n" + t(N_("this cycle"))
+        table.add_column(meetings, key="meetings")
         table.add_column(t(N_("Last meeting")), key="last")
         self.refresh_groups()
         table.focus()

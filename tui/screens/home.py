@@ -13,6 +13,7 @@ from ledger import N_, LedgerError
 from tui.screens.base import GroupScreen
 from tui.text import READ_ONLY, backup_line, problem_text, show_money, t
 from tui.widgets.footer import KeysFooter
+from vsla.book import queries
 
 MENU = (
     ("meeting", "m", N_("Meeting")),
@@ -55,7 +56,7 @@ class GroupHomeScreen(GroupScreen):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        state = self.book.state(self.group_id)
+        self.state = state = self.book.state(self.group_id)
         code, country = state.currency.code, state.country
         self.query_one("#home-title", Static).update(
             t(
@@ -67,13 +68,9 @@ class GroupHomeScreen(GroupScreen):
         )
         loans = state.open_loans()
         late = [loan for loan in loans if state.is_late(loan, self.today)]
-        last = state.last_meeting
         lines = [
             t(N_("Members: {count}"), count=len(state.active_members())),
-            t(
-                N_("Last meeting: {last}"),
-                last=f"{last.number} · {last.date.isoformat()}" if last else "—",
-            ),
+            self._meetings_line(),
             t(
                 N_("In the box: loan fund {loan_fund} · social fund {social_fund}"),
                 loan_fund=show_money(state.loan_fund_cash_minor, code, country),
@@ -99,6 +96,27 @@ class GroupHomeScreen(GroupScreen):
         menu.clear_options()
         menu.add_options([Option(f"{key}  {t(label)}", id=action) for action, key, label in MENU])
         menu.highlighted = highlighted or 0
+
+    def _meetings_line(self) -> str:
+        """This cycle's meetings, counted as the list of groups counts them, and the last one
+        by its number in the book (which counts every cycle's) and its date."""
+        this_cycle = next(
+            (
+                g["meetings_this_cycle"]
+                for g in queries.groups(self.book.db)
+                if g["group"] == self.group_id
+            ),
+            0,
+        )
+        last = self.state.last_meeting
+        if last is None:
+            return t(N_("Meetings this cycle: {count}"), count=this_cycle)
+        return t(
+            N_("Meetings this cycle: {count} · the last: no. {number} in the book, {date}"),
+            count=this_cycle,
+            number=last.number,
+            date=last.date.isoformat(),
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

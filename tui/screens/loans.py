@@ -9,11 +9,13 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from ledger import N_
+from tui.names import short_names
 from tui.screens.base import GroupScreen
 from tui.text import right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
 
 DUE_SOON_DAYS = 14
+MEMBER_WIDTH = 24
 
 
 class LoansScreen(GroupScreen):
@@ -56,13 +58,17 @@ class LoansScreen(GroupScreen):
         )
         table = self.query_one(DataTable)
         table.add_column(t(N_("Loan")), key="loan")
-        table.add_column(t(N_("Member")), key="member", width=20)
+        table.add_column(t(N_("Member")), key="member", width=MEMBER_WIDTH)
         table.add_column(t(N_("Lent")), key="principal")
         table.add_column(t(N_("Owed")), key="owed")
         table.add_column(t(N_("Due")), key="due")
         table.add_column(t(N_("State")), key="state")
-        for loan in loans:
-            member = state.members.get(loan.member_id)
+        # "M07 " and her name: the names cut so that two borrowers never look the same
+        names = short_names(
+            [m.name if (m := state.members.get(x.member_id)) else "" for x in loans],
+            MEMBER_WIDTH - 4,
+        )
+        for loan, name in zip(loans, names, strict=True):
             if state.is_late(loan, self.today):
                 status = t(N_("LATE"))
             elif (loan.due_on - self.today).days <= DUE_SOON_DAYS:
@@ -71,7 +77,7 @@ class LoansScreen(GroupScreen):
                 status = ""
             table.add_row(
                 f"L{loan.number}",
-                f"{loan.member_id} {member.name if member else ''}",
+                f"{loan.member_id} {name}",
                 right(show_amount(loan.principal_minor, cur, country)),
                 right(show_amount(owed[loan.number], cur, country)),
                 loan.due_on.isoformat(),

@@ -8,9 +8,11 @@ journal is written once, when the facilitator confirms the closing count.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -18,10 +20,10 @@ from textual.widgets import Input, Label, Static
 
 from ledger import N_, LedgerError
 from tui.screens.base import GroupScreen
-from tui.sheet import COLUMNS, Defaults, Place, Sheet, missing_counts, usual_shares
-from tui.text import problem_text, show_money, t, typed_amount
+from tui.sheet import COLUMNS, Built, Defaults, Place, Sheet, missing_counts, usual_shares
+from tui.text import language, problem_text, show_money, t, typed_amount
 from tui.widgets.footer import KeysFooter
-from tui.widgets.grid import GridView, MeetingGrid
+from tui.widgets.grid import GridView, MeetingGrid, legend
 from vsla.book import queries
 from vsla.book.service import Book, MeetingRefused
 from vsla.domain.entries import Bowls, MeetingPlan
@@ -33,6 +35,12 @@ COUNT_INPUTS = {
     "close-loan_fund": ("closing", "loan_fund"),
     "close-social_fund": ("closing", "social_fund"),
 }
+# A draft this version cannot read is kept under this setting (and its time), never lost.
+UNREADABLE_DRAFT = "unreadable_draft:{group}:{time}"
+KEPT_ASIDE = N_(
+    "The meeting kept on this device could not be read (typed with another version of the "
+    "app?). It is kept aside, untouched, as {key}; a new meeting sheet starts."
+)
 FOCUS_ORDER = (
     "open-loan_fund",
     "open-social_fund",
@@ -57,7 +65,10 @@ def meeting_date(book: Book, group_id: str, today: date) -> tuple[date, bool]:
 class MeetingScreen(GroupScreen):
     HELP = N_(
         "Go down each column in turn, as the meeting goes round the circle.\n\n"
-        "- Typing a number replaces the cell; Enter confirms it and goes to the next member.\n"
+        "- Typing a number replaces the cell; Enter confirms it and goes to the next member "
+        "who can take a value there (absent and excused members pay nothing in: Enter passes "
+        "them; a proxy pays for the member). A key that cannot go in a cell is refused, and "
+        "the line under the grid says why.\n"
         "- At the foot of a column, Enter goes to the next step (after attendance: the opening "
         "count of the box).\n"
         "- Tab and Shift+Tab move between columns, the arrows anywhere; Home and End go to the "
@@ -76,7 +87,8 @@ class MeetingScreen(GroupScreen):
         "until it is put right.\n"
         "- Nothing is written to the book until you confirm the closing count. Everything you "
         "type is kept on this device: if the app closes, open the meeting again to continue. "
-        "Ctrl+X throws away what was typed (after a question)."
+        "Ctrl+X throws away what was typed (after a question; Enter keeps it). What the "
+        "titles of the columns mean is below."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", N_("Leave")),
@@ -97,9 +109,11 @@ class MeetingScreen(GroupScreen):
         self.resumed = False
         self.dropped: list[str] = []
         self.saved_at = ""
+        self.unreadable: str | None = None  # a draft that could not be read, not yet kept aside
+        self.kept_aside = ""  # the setting it was kept under
         self.sheet = self._load_sheet()
         self.outcome: MeetingOutcome | None = None
-        self.built = self.sheet.build(self.cur)
+        self.built = self._build()
         self.problems: dict[Place, list[str]] = {}
         self.due_minor: dict[str, int] = {}
         self._shown: dict[str, str] = {}
@@ -114,7 +128,7 @@ class MeetingScreen(GroupScreen):
         if self.state.last_meeting is not None:
             last = queries.meeting(self.book.db, self.group_id, self.state.last_meeting.number)
         return Defaults(
-            social_fund_text=typed_amount(rules.social_fund_minor, self.cur)
+            social_fund_text=typed_amount(rules.social_fund_minor, self.cur, self.country)
             if rules.social_fund_minor
             else "",
             shares_min=rules.shares_min,
@@ -129,8 +143,10 @@ class MeetingScreen(GroupScreen):
         if draft is not None:
             try:
                 sheet, self.dropped = Sheet.from_json(draft, self.state, defaults)
-            except (ValueError, KeyError, TypeError):
-                pass  # an unreadable draft is left in place and a new sheet starts
+            except (ValueError, KeyError, TypeError, AttributeError):
+                # Typed by another version of the app, perhaps: a new sheet starts, and the
+                # draft is kept aside before the first key can overwrite it.
+                self.unreadable = draft
             else:
                 self.resumed = True
                 return sheet
@@ -140,6 +156,36 @@ class MeetingScreen(GroupScreen):
         return sheet
 
     # -- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> Built:
+        return self.sheet.build(self.cur, language=language(), country=self.country)
+
+    def keep_aside(self) -> bool:
+        """Keep the unreadable draft under a setting of its own; False while it cannot be
+        written (another program writing the book): then nothing may overwrite it."""
+        draft = self.unreadable
+        if draft is None:
+            return True
+        key = self._aside_key()
+        try:
+            self.book.set_setting(key, draft)
+        except LedgerError as error:
+            if not self.unsaved:  # said once, not at every key
+                self.notify(problem_text(error.problem), severity="warning", timeout=10)
+            return False
+        self.unreadable, self.kept_aside = None, key
+        # Its copy is safe: no "meeting in progress" that no version of the app can resume.
+        with suppress(LedgerError):
+            self.book.discard_draft(self.group_id)
+        self.notify(t(KEPT_ASIDE, key=key), severity="warning", timeout=30)
+        return True
+
+    def _aside_key(self) -> str:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        key = UNREADABLE_DRAFT.format(group=self.group_id, time=stamp)
+        while self.book.setting(key) is not None:  # never over an earlier one
+            key += "+"
+        return key
 
     def compose(self) -> ComposeResult:
         yield Static("", id="meeting-title", classes="title")
@@ -170,6 +216,7 @@ class MeetingScreen(GroupScreen):
         return self.query_one(MeetingGrid)
 
     def on_mount(self) -> None:
+        self.keep_aside()
         self._due_amounts()
         self.refresh_outcome(save=False)
         if self.resumed:
@@ -185,6 +232,10 @@ class MeetingScreen(GroupScreen):
                 severity="warning",
             )
         self._focus(self.sheet.focus)
+
+    def help_extra(self) -> str:
+        """F1 adds what the grid's titles mean."""
+        return legend()
 
     def _focus(self, name: str) -> None:
         if name in FOCUS_ORDER:
@@ -209,7 +260,7 @@ class MeetingScreen(GroupScreen):
         )
 
     def refresh_outcome(self, *, save: bool = True) -> None:
-        built = self.built = self.sheet.build(self.cur)
+        built = self.built = self._build()
         outcome = self.book.preview_meeting(self.group_id, built.plan)
         problems: dict[Place, list[str]] = {}
         for found in built.problems:
@@ -237,6 +288,9 @@ class MeetingScreen(GroupScreen):
         self._show_title(outcome)
 
     def save_draft(self) -> None:
+        if not self.keep_aside():
+            self.unsaved = True  # the unreadable draft first: until then, nothing replaces it
+            return
         self.kept = True
         try:
             self.book.save_draft(
@@ -283,7 +337,7 @@ class MeetingScreen(GroupScreen):
     def _show_totals(self, outcome: MeetingOutcome) -> None:
         totals = outcome.totals_minor
         expected = outcome.expected_closing
-        lines = [
+        sentences = [
             t(
                 N_("In: social {social} · shares {shares} · repaid {repaid} · fines {fines}"),
                 social=self._money(totals.get("social_fund", 0)),
@@ -302,7 +356,18 @@ class MeetingScreen(GroupScreen):
                 social_fund=self._money(expected.social_fund_minor),
             ),
         ]
-        self._put("#totals", "\n".join(lines))
+        # Each sentence wraps between its parts, never inside an amount: however large the
+        # fines grow, the line of what the box should hold stays on screen.
+        self._put("#totals", "\n".join(self._wrapped(sentence) for sentence in sentences))
+
+    def _wrapped(self, sentence: str) -> str:
+        return "\n".join(wrap_parts(sentence, max(self.size.width - 2, 20)))
+
+    def on_resize(self) -> None:
+        if self.outcome is not None:
+            self._shown.clear()
+            self._show_totals(self.outcome)
+            self._show_counts(self.outcome)
 
     def _count_problems(self, when: str) -> list[str]:
         found = []
@@ -331,7 +396,7 @@ class MeetingScreen(GroupScreen):
             line = self._difference_text("opening")
         else:
             line = "✓ " + last_close
-        self._put("#opening-info", line)
+        self._put("#opening-info", self._wrapped(line))
         opening.set_class(bool(problems), "problem")
         closing = self.query_one("#closing-info", Static)
         problems = self._count_problems("closing")
@@ -341,7 +406,7 @@ class MeetingScreen(GroupScreen):
             text = t(N_("Count both bowls at the end, type the amounts, then Enter"))
         else:
             text = self._difference_text("closing") + " · " + t(N_("Enter: close the meeting"))
-        self._put("#closing-info", text)
+        self._put("#closing-info", self._wrapped(text))
         closing.set_class(bool(problems), "problem")
 
     def _difference_text(self, when: str) -> str:
@@ -375,17 +440,21 @@ class MeetingScreen(GroupScreen):
         elif event.column in ("loan", "term"):
             self._focus("close-loan_fund")
         else:
-            self.grid.move_to(0, COLUMNS.index(event.column) + 1)
+            self.grid.move_to_top(COLUMNS[COLUMNS.index(event.column) + 1])
 
     def on_meeting_grid_leave(self, event: MeetingGrid.Leave) -> None:
         event.stop()
         self._focus("close-loan_fund" if event.forward else "open-reason")
 
-    def on_descendant_focus(self) -> None:
-        focused = self.focused
-        name = "grid" if isinstance(focused, MeetingGrid) else (focused.id if focused else None)
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # The widget the event is about: by the time it is handled, focus may have moved on.
+        focused = event.widget
+        name = "grid" if isinstance(focused, MeetingGrid) else focused.id
         if name and name != self.sheet.focus and (name == "grid" or name in FOCUS_ORDER):
             self.sheet.focus = name
+        # The grid's hint line names the step being typed, the counts included.
+        step = {"open": "opening", "close": "closing"}.get((name or "").partition("-")[0])
+        self.grid.show_outside(step)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -423,7 +492,7 @@ class MeetingScreen(GroupScreen):
             if name == "open-social_fund" and self._needs_reason("opening"):
                 self._focus("open-reason")
             else:
-                self.grid.move_to(0, COLUMNS.index("social_fund"))
+                self.grid.move_to_top("social_fund")
                 self.grid.focus()
         elif name == "close-loan_fund":
             self._focus("close-social_fund")
@@ -597,6 +666,8 @@ class MeetingScreen(GroupScreen):
                 t(N_("Throw away this meeting?")),
                 [t(N_("Everything typed for it is lost. Nothing of it was written to the book."))],
                 yes=N_("Throw it away"),
+                no=N_("Keep the meeting"),
+                danger=True,
             ),
             done,
         )
@@ -662,3 +733,15 @@ class MeetingScreen(GroupScreen):
             ),
             done,
         )
+
+
+def wrap_parts(sentence: str, width: int, sep: str = " · ") -> list[str]:
+    """`sentence` on lines of at most `width`, broken only between its " · " parts (the next
+    lines indented); a part longer than a line has a line of its own."""
+    lines: list[str] = []
+    for part in sentence.split(sep):
+        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(("  " if lines else "") + part)
+    return lines

@@ -9,12 +9,15 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from ledger import N_, LedgerError
+from tui.names import short_names
 from tui.screens.base import GroupScreen
 from tui.text import problem_text, right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
 from vsla.book.queries import statement_of
 from vsla.domain.people import Member
 from vsla.domain.words import ROLE_NAMES
+
+NAME_WIDTH = 30
 
 
 class MembersScreen(GroupScreen):
@@ -39,7 +42,7 @@ class MembersScreen(GroupScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(t(N_("No.")), key="member")
-        table.add_column(t(N_("Name")), key="name", width=22)
+        table.add_column(t(N_("Name")), key="name", width=NAME_WIDTH)
         table.add_column(t(N_("Shares")), key="shares")
         table.add_column(t(N_("Savings")), key="savings")
         table.add_column(t(N_("Owes")), key="owes")
@@ -59,11 +62,15 @@ class MembersScreen(GroupScreen):
         table.clear()
         cur, country = state.currency, state.country
         man = t(N_("man"))
-        for m in state.active_members():
+        members = state.active_members()
+        names = short_names(
+            [m.name + ("" if m.gender == "F" else f" ({man})") for m in members], NAME_WIDTH
+        )
+        for m, name in zip(members, names, strict=True):
             owed = state.member_owed_minor(m.member_id)
             table.add_row(
                 m.member_id,
-                m.name + ("" if m.gender == "F" else f" ({man})"),
+                name,
                 right(str(state.shares(m.member_id))),
                 right(show_amount(state.savings_minor(m.member_id), cur, country)),
                 right(show_amount(owed, cur, country) if owed else ""),

@@ -59,6 +59,7 @@ class RolesScreen(GroupScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.saved = self.roles()
         self.query(Field).first().input.focus()
 
     def roles(self) -> dict[str, list[str]]:
@@ -100,4 +101,6 @@ class RolesScreen(GroupScreen):
         self.app.pop_screen()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        from tui.screens.confirm import leave_unsaved
+
+        leave_unsaved(self, self.roles() != self.saved, self.app.pop_screen)

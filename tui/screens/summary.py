@@ -10,10 +10,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ledger import N_, LedgerError
+from tui.names import short_names
 from tui.text import backup_line, problem_text, right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
 from vsla.book.service import Book
 from vsla.domain.planner import MeetingOutcome
+
+NAME_WIDTH = 24
 
 
 class SummaryScreen(Screen[None]):
@@ -64,16 +67,20 @@ class SummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(t(N_("No.")), key="member")
-        table.add_column(t(N_("Name")), key="name", width=18)
+        table.add_column(t(N_("Name")), key="name", width=NAME_WIDTH)
         table.add_column(t(N_("Bought")), key="bought")
         table.add_column(t(N_("Shares")), key="total")
         table.add_column(t(N_("Loan owed")), key="loan")
         table.add_column(t(N_("Fines owed")), key="fines")
-        for member_id, line in sorted(self.outcome.lines.items()):
-            member = self.state.members.get(member_id)
+        lines = sorted(self.outcome.lines.items())
+        names = short_names(
+            [m.name if (m := self.state.members.get(member_id)) else "" for member_id, _ in lines],
+            NAME_WIDTH,
+        )
+        for (member_id, line), name in zip(lines, names, strict=True):
             table.add_row(
                 member_id,
-                member.name if member else "",
+                name,
                 right(str(line.shares_bought)),
                 right(str(line.total_shares)),
                 right(self._owed(line.loan_owed_minor)),

@@ -126,7 +126,7 @@ def vsla_imports_of(folder: str) -> dict[str, set[str]]:
 INSIDE_VSLA = {
     "store": {"store", "i18n"},
     "domain": {"domain"},
-    "sms": {"sms", "domain", "i18n"},
+    "sms": {"sms", "domain", "i18n", "display"},
     "book": {"book", "domain", "store", "sms", "i18n"},
     "bookfile": {"bookfile", "book", "domain", "store", "i18n"},
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -21,11 +21,10 @@ from vsla.store.journal import Journal
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from vsla.domain.planner import MeetingOutcome
     from vsla.domain.state import GroupState
 
 IdSource = Callable[[], str]
-AfterMeeting = Callable[["sqlite_utils.Database", "GroupState", "MeetingOutcome"], object]
+Clock = Callable[[], datetime]
 DRAFT_LOCK_WAIT_MS = 250
 C = TypeVar("C", bound=type)
 
@@ -50,7 +49,8 @@ def guarded_methods(cls: C) -> C:
 @guarded_methods
 class BookBase:
     """The state every use case works with. `path` is where the file is (None in memory);
-    `backup_dir`, when given, receives a checked copy after every closed meeting."""
+    `backup_dir`, when given, receives a checked copy after every closed meeting; `ids` and
+    `clock` make every id and time the book writes (tests fix them)."""
 
     def __init__(
         self,
@@ -60,17 +60,18 @@ class BookBase:
         path: Path | None = None,
         read_only: bool = False,
         backup_dir: Path | None = None,
+        clock: Clock | None = None,
     ) -> None:
-        from vsla.sms.receipts import queue_receipts
+        from vsla.sms.receipts import utc_now
 
         self.db = db
+        self.clock = clock or utc_now
         self.ids = ids
         self.path = path
         self.read_only = read_only
         self.backup_dir = backup_dir
         self.backup_problem: StoreError | OSError | None = None
         self.journal = Journal(db, projector=project, guard=account_guard)
-        self.after_meeting: list[AfterMeeting] = [queue_receipts]
 
     def state(self, group_id: str) -> GroupState:
         """The group as the rules see it, read now."""

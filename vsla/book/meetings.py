@@ -27,10 +27,11 @@ class MeetingUseCases(BookBase):
                 raise MeetingRefused(outcome.problems)
             self.journal.append(outcome.records)
             self.db.execute("DELETE FROM meeting_drafts WHERE group_id = ?", [group_id])
-            for hook in self.after_meeting:
-                result = hook(self.db, state, outcome)
-                if hook is queue_receipts and isinstance(result, int):
-                    outcome.receipts_queued = result
+            # The receipts go to the outbox in the same transaction: a meeting is never
+            # recorded without them, nor they without it.
+            outcome.receipts_queued = queue_receipts(
+                self.db, state, outcome, ids=self.ids, clock=self.clock
+            )
         self.backed_up()
         return outcome
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ledger import N_, currency
-from vsla.book.base import BookBase, IdSource, MeetingRefused, guarded_methods
+from ledger import N_, currency, new_id
+from vsla.book.base import BookBase, Clock, IdSource, MeetingRefused, guarded_methods
 from vsla.book.cycles import CycleUseCases
 from vsla.book.device import DeviceUseCases
 from vsla.book.groups import GroupUseCases, clean_members
@@ -47,13 +47,19 @@ class Book(GroupUseCases, MeetingUseCases, CycleUseCases, DeviceUseCases, BookBa
         create: bool = True,
         timeout_ms: int | None = None,
         backup_dir: Path | None = None,
+        clock: Clock | None = None,
     ) -> Book:
         """The book at `path`; see `open_database` for `read_only`, `create`, `timeout_ms`."""
         db = open_database(path, read_only=read_only, create=create, timeout_ms=timeout_ms)
         where = None if str(path) == ":memory:" else Path(path)
-        if ids is None:
-            return cls(db, path=where, read_only=read_only, backup_dir=backup_dir)
-        return cls(db, ids=ids, path=where, read_only=read_only, backup_dir=backup_dir)
+        return cls(
+            db,
+            ids=ids or new_id,
+            path=where,
+            read_only=read_only,
+            backup_dir=backup_dir,
+            clock=clock,
+        )
 
     def close(self) -> None:
         self.db.close()

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger import N_, Currency, LedgerError, Problem, parse_count
+from ledger import N_, Currency, Problem, parse_count
+from vsla.book.errors import BookError
 from vsla.display import parse_money
 from vsla.domain.entries import (
     Bowls,
@@ -272,7 +273,7 @@ class Sheet:
             if shares_text.strip():
                 try:
                     add(Shares(m, parse_count(shares_text)), (m, "shares"))
-                except LedgerError as error:
+                except BookError as error:
                     problems.append(CellProblem((m, "shares"), error.problem))
             if "repay" in amounts:
                 add(Repayment(m, amounts["repay"]), (m, "repay"))
@@ -293,7 +294,7 @@ class Sheet:
                 term_text = row.cells.get("term", "")
                 try:
                     term = parse_count(term_text) if term_text.strip() else term
-                except LedgerError as error:
+                except BookError as error:
                     problems.append(CellProblem((m, "term"), error.problem))
                 add(NewLoan(m, amounts["loan"], term), (m, "loan"))
         plan = MeetingPlan(
@@ -407,25 +408,9 @@ def _parsed(
         return None
     try:
         return parse_money(text, cur.code, language, country)
-    except LedgerError as error:
+    except BookError as error:
         problems.append(CellProblem(place, error.problem))
         return None
-
-
-def usual_shares(
-    meeting: dict[str, Any] | None, share_value_minor: int, cycle: int
-) -> dict[str, int]:
-    """Shares each member bought at the last meeting of this cycle (from `queries.meeting`)."""
-    if not meeting or meeting.get("kind") != "regular" or meeting.get("cycle") != cycle:
-        return {}
-    bought: dict[str, int] = {}
-    for entry in meeting.get("entries", []):
-        if entry.get("kind") == "shares" and entry.get("member") and not entry.get("reverses"):
-            member = str(entry["member"])
-            bought[member] = (
-                bought.get(member, 0) + int(entry["amount_minor"] or 0) // share_value_minor
-            )
-    return bought
 
 
 def missing_counts(sheet: Sheet, *, closing: bool) -> Iterable[CellProblem]:

@@ -3,15 +3,18 @@ way, and the engine's problems made readable (amounts in them are minor units)."
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from ledger import N_, Currency, Money, Problem, Term
-from vsla.book.service import Book
 from vsla.display import amount, how_to_type, money, parse_money, typed
 from vsla.domain.words import ATTENDANCE_NAMES, BOWL_NAMES, ROLE_NAMES, WHEN_NAMES
 from vsla.i18n import LANGUAGES, tr
+
+if TYPE_CHECKING:
+    from vsla.book.session import BookSession
 
 # One app per process, one language at a time: binding it here keeps every widget's call short.
 _state = {"language": "en", "country": ""}
@@ -26,16 +29,16 @@ READ_ONLY = N_(
 )
 
 
-def backup_line(book: Book) -> str:
+def backup_line(session: BookSession) -> str:
     """When this book was last backed up, in local time, and where the copies are."""
-    last = book.last_backup()
+    last = session.last_backup()
     if last is None:
         return t(N_("No backup yet: one is made after every closed meeting"))
-    path, made_at = last
+    made_at = datetime.fromisoformat(last.made_at)
     return t(
         N_("Last backup: {when} in {folder}"),
         when=made_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-        folder=str(path.parent),
+        folder=last.folder,
     )
 
 
@@ -77,7 +80,7 @@ def parse_typed(
     text: str, cur: Currency, country: str | None = None, *, allow_zero: bool = True
 ) -> int:
     """A typed amount in minor units, read the way the current language writes numbers;
-    LedgerError (with a `problem_text` to show) when it is refused."""
+    BookError (with a `problem_text` to show) when it is refused."""
     return parse_money(text, cur.code, _state["language"], country, allow_zero=allow_zero)
 
 

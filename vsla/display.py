@@ -11,10 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
-
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal
+from typing import TYPE_CHECKING, Any
 
 from ledger import (
     MAX_AMOUNT_MINOR,
@@ -39,8 +36,17 @@ SPACES = frozenset(" \xa0\u202f")
 _MAX_DIGITS = 18
 
 
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported where an amount is first shown, not here: the app's first screen shows
+# none, and a cheap phone pays tens of milliseconds for it.
+
+
 @lru_cache(maxsize=64)
 def locale_for(language: str, country: str | None = None) -> Locale:
+    from babel import Locale, UnknownLocaleError
+
     for tag in (f"{language}_{country}" if country else None, language, "en"):
         if tag is None:
             continue
@@ -78,6 +84,8 @@ def marks(language: str, country: str | None = None) -> Marks:
 
 
 def money(amount_minor: int, code: str, language: str = "en", country: str | None = None) -> str:
+    from babel.numbers import format_currency
+
     cur = currency(code)
     value = Decimal(amount_minor).scaleb(-cur.exponent)
     loc = locale_for(language, country)
@@ -94,6 +102,8 @@ def money(amount_minor: int, code: str, language: str = "en", country: str | Non
 
 
 def number(value: int, language: str = "en", country: str | None = None) -> str:
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=locale_for(language, country))
 
 
@@ -121,6 +131,8 @@ def share_value(
     """The exact value of a share (a fraction of minor units) with the decimals people read
     for the currency and two more, truncated (never rounded up), written with the local
     decimal mark: 602,45 in Kinshasa, where 602.45 would read as six hundred thousand."""
+    from babel.numbers import format_decimal
+
     cur = currency(code)
     # The same currency with the decimals people read: francs for CDF, not centimes.
     shown = Currency(code, shown_decimals(code))

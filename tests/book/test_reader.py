@@ -19,7 +19,7 @@ import pytest
 
 from vsla.book.reader import Reader
 from vsla.book.service import Book
-from vsla.book.views import Bowls
+from vsla.book.views.meetings import Bowls
 from vsla.domain.entries import Fine, NewLoan, Shares
 from vsla.domain.errors import RuleBroken
 
@@ -118,6 +118,16 @@ def test_the_next_meeting_date(reader: Reader) -> None:
     assert (held_today.on, held_today.reopened) == (week(3), False)
     later = week(2) + timedelta(days=10)
     assert reader.next_meeting("umoja", later).on == later
+
+
+def test_usual_shares_are_those_bought_at_the_last_meeting_of_this_cycle(
+    notebook: Path, reader: Reader
+) -> None:
+    assert reader.usual_shares("umoja") == {"M02": 3}  # only M02 bought at meeting 2
+    book = Book.open(notebook)
+    meet(book, week(3), Shares("M01", 2), Shares("M05", 4))
+    book.close()
+    assert reader.usual_shares("umoja") == {"M01": 2, "M05": 4}
 
 
 def test_the_cycle_series(reader: Reader) -> None:

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static
 
-from ledger import N_, LedgerError
+from ledger import N_
 from tui.names import short_names
 from tui.screens.base import GroupScreen
 from tui.text import (
@@ -29,7 +29,8 @@ from tui.text import (
     typed_amount,
 )
 from tui.widgets.footer import KeysFooter
-from vsla.book.service import Book, MeetingRefused
+from vsla.book.errors import BookError, MeetingRefused
+from vsla.book.session import BookSession
 from vsla.display import share_value
 from vsla.domain.constitution import RemainderTo
 from vsla.domain.shareout import ShareoutPreview
@@ -52,8 +53,8 @@ class CycleScreen(GroupScreen):
         Binding("ctrl+n", "next_cycle", N_("Next cycle")),
     ]
 
-    def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__(book, group_id, today)
+    def __init__(self, session: BookSession, group_id: str, today: date) -> None:
+        super().__init__(session, group_id, today)
         self.preview: ShareoutPreview | None = None
         self.payouts_minor: dict[str, int] = {}
         self.typed_problem: str | None = None
@@ -93,12 +94,12 @@ class CycleScreen(GroupScreen):
             return None
         try:
             return parse_typed(text, self.state.currency, self.state.country)
-        except LedgerError as error:
+        except BookError as error:
             self.typed_problem = problem_text(error.problem)
             return None
 
     def recompute(self) -> None:
-        self.state = state = self.book.state(self.group_id)
+        self.state = state = self.reader.state(self.group_id)
         title = t(
             N_("{group} · cycle {cycle} · share-out on {date}"),
             group=state.name,
@@ -120,8 +121,8 @@ class CycleScreen(GroupScreen):
             return
         counted = self.counted_minor()
         reason = self.query_one("#reason", Input).value
-        preview = self.book.shareout(
-            self.group_id, on=self.today, counted_cash_minor=counted, reason=reason
+        preview = self.reader.shareout_preview(
+            self.group_id, self.today, counted_cash_minor=counted, reason=reason
         )
         self.show(preview)
 
@@ -286,10 +287,10 @@ class CycleScreen(GroupScreen):
                 problem_text(refused.problems[0].problem, self.state.country), severity="error"
             )
             return
-        except LedgerError as error:
+        except BookError as error:
             self.notify(problem_text(error.problem, self.state.country), severity="error")
             return
-        self.state = self.book.state(self.group_id)
+        self.state = self.reader.state(self.group_id)
         self.show(done)
         self.show_problems(
             [],
@@ -312,7 +313,7 @@ class CycleScreen(GroupScreen):
                 return
             try:
                 number = self.book.start_cycle(self.group_id, start=date.fromisoformat(answer))
-            except LedgerError as error:
+            except BookError as error:
                 self.notify(problem_text(error.problem, self.state.country), severity="error")
                 return
             self.notify(t(N_("Cycle {cycle} started"), cycle=number))

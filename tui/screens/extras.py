@@ -12,9 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from ledger import N_, Currency, LedgerError
+from ledger import N_, Currency
 from tui.sheet import Row
 from tui.text import parse_typed, problem_text, show_money, t
+from vsla.book.errors import BookError
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ class ExtrasScreen(ModalScreen[Extras | None]):
             if text.strip():
                 try:
                     parse_typed(text, self.cur, self.country)
-                except LedgerError as error:
+                except BookError as error:
                     return problem_text(error.problem)
         grant = self.query_one("#grant", Input).value.strip()
         if grant and not self.query_one("#grant_reason", Input).value.strip():

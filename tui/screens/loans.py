@@ -14,7 +14,6 @@ from tui.screens.base import GroupScreen
 from tui.text import right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
 
-DUE_SOON_DAYS = 14
 MEMBER_WIDTH = 24
 
 
@@ -32,28 +31,22 @@ class LoansScreen(GroupScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        state = self.book.state(self.group_id)
-        cur, code, country = state.currency, state.currency.code, state.country
-        loans = sorted(state.open_loans(), key=lambda loan: (loan.due_on, loan.number))
-        owed = {loan.number: state.loan_owed_minor(loan) for loan in loans}
-        late = [loan for loan in loans if state.is_late(loan, self.today)]
-        total = sum(owed.values())
-        late_owed = sum(owed[loan.number] for loan in late)
+        view = self.reader.loans(self.group_id, self.today)
+        cur, code, country = self.state.currency, view.currency, view.country
         self.query_one("#loans-title", Static).update(
-            t(N_("{group} · loans on {date}"), group=state.name, date=self.today.isoformat())
+            t(N_("{group} · loans on {date}"), group=view.name, date=self.today.isoformat())
         )
-        at_risk = f"{late_owed * 100 // total}%" if total else "0%"
         self.query_one("#loans-summary", Static).update(
             t(
                 N_(
                     "{count} open, owing {owed} · {late} late, owing {late_owed} "
                     "({at_risk} at risk)"
                 ),
-                count=len(loans),
-                owed=show_money(total, code, country),
-                late=len(late),
-                late_owed=show_money(late_owed, code, country),
-                at_risk=at_risk,
+                count=len(view.loans),
+                owed=show_money(view.owed_minor, code, country),
+                late=len(view.late),
+                late_owed=show_money(view.late_owed_minor, code, country),
+                at_risk=f"{view.at_risk_percent}%",
             )
         )
         table = self.query_one(DataTable)
@@ -64,14 +57,11 @@ class LoansScreen(GroupScreen):
         table.add_column(t(N_("Due")), key="due")
         table.add_column(t(N_("State")), key="state")
         # "M07 " and her name: the names cut so that two borrowers never look the same
-        names = short_names(
-            [m.name if (m := state.members.get(x.member_id)) else "" for x in loans],
-            MEMBER_WIDTH - 4,
-        )
-        for loan, name in zip(loans, names, strict=True):
-            if state.is_late(loan, self.today):
+        names = short_names([loan.name for loan in view.loans], MEMBER_WIDTH - 4)
+        for loan, name in zip(view.loans, names, strict=True):
+            if loan.late:
                 status = t(N_("LATE"))
-            elif (loan.due_on - self.today).days <= DUE_SOON_DAYS:
+            elif loan.due_soon:
                 status = t(N_("due soon"))
             else:
                 status = ""
@@ -79,7 +69,7 @@ class LoansScreen(GroupScreen):
                 f"L{loan.number}",
                 f"{loan.member_id} {name}",
                 right(show_amount(loan.principal_minor, cur, country)),
-                right(show_amount(owed[loan.number], cur, country)),
+                right(show_amount(loan.owed_minor, cur, country)),
                 loan.due_on.isoformat(),
                 status,
                 key=str(loan.number),

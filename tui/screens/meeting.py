@@ -9,7 +9,7 @@ journal is written once, when the facilitator confirms the closing count.
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import ClassVar
 
 from textual import events
@@ -18,15 +18,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
-from ledger import N_, LedgerError
+from ledger import N_
 from tui.screens.base import GroupScreen
-from tui.sheet import COLUMNS, Built, Defaults, Place, Sheet, missing_counts, usual_shares
+from tui.sheet import COLUMNS, Built, Defaults, Place, Sheet, missing_counts
 from tui.text import language, problem_text, show_money, t, typed_amount
 from tui.widgets.footer import KeysFooter
 from tui.widgets.grid import GridView, MeetingGrid, legend
-from vsla.book import queries
-from vsla.book.service import Book, MeetingRefused
-from vsla.domain.entries import Bowls, MeetingPlan
+from vsla.book.errors import BookError, MeetingRefused
+from vsla.book.session import BookSession
+from vsla.domain.entries import Bowls
 from vsla.domain.planner import MeetingOutcome
 
 COUNT_INPUTS = {
@@ -49,17 +49,6 @@ FOCUS_ORDER = (
     "close-social_fund",
     "close-reason",
 )
-
-
-def meeting_date(book: Book, group_id: str, today: date) -> tuple[date, bool]:
-    """The date a new meeting is held on, and whether it adds to a reopened meeting."""
-    state = book.state(group_id)
-    last = state.last_meeting
-    if last is not None and last.status == "open":
-        return last.date, True
-    if last is not None and last.date >= today:
-        return last.date + timedelta(days=state.constitution.meeting_interval_days), False
-    return today, False
 
 
 class MeetingScreen(GroupScreen):
@@ -101,8 +90,8 @@ class MeetingScreen(GroupScreen):
         Binding("ctrl+x", "discard", N_("Throw away"), show=False, priority=True),
     ]
 
-    def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__(book, group_id, today)
+    def __init__(self, session: BookSession, group_id: str, today: date) -> None:
+        super().__init__(session, group_id, today)
         self.cur = self.state.currency
         self.code = self.cur.code
         self.country = self.state.country
@@ -124,22 +113,19 @@ class MeetingScreen(GroupScreen):
 
     def _defaults(self) -> Defaults:
         rules = self.state.constitution
-        last = None
-        if self.state.last_meeting is not None:
-            last = queries.meeting(self.book.db, self.group_id, self.state.last_meeting.number)
         return Defaults(
             social_fund_text=typed_amount(rules.social_fund_minor, self.cur, self.country)
             if rules.social_fund_minor
             else "",
             shares_min=rules.shares_min,
             term_max_months=rules.loan_term_max_months,
-            usual_shares=usual_shares(last, rules.share_value_minor, self.state.cycle_number),
+            usual_shares=self.reader.usual_shares(self.group_id),
             fines=tuple(sorted(rules.fines_minor)),
         )
 
     def _load_sheet(self) -> Sheet:
         defaults = self._defaults()
-        draft = self.book.load_draft(self.group_id)
+        draft = self.reader.draft(self.group_id)
         if draft is not None:
             try:
                 sheet, self.dropped = Sheet.from_json(draft, self.state, defaults)
@@ -150,8 +136,8 @@ class MeetingScreen(GroupScreen):
             else:
                 self.resumed = True
                 return sheet
-        day, reopened = meeting_date(self.book, self.group_id, self.today)
-        sheet = Sheet.new(self.state, day, defaults, reopened=reopened)
+        held = self.reader.next_meeting(self.group_id, self.today)
+        sheet = Sheet.new(self.state, held.on, defaults, reopened=held.reopened)
         sheet.started_at = datetime.now(UTC).isoformat(timespec="seconds")
         return sheet
 
@@ -169,13 +155,13 @@ class MeetingScreen(GroupScreen):
         key = self._aside_key()
         try:
             self.book.set_setting(key, draft)
-        except LedgerError as error:
+        except BookError as error:
             if not self.unsaved:  # said once, not at every key
                 self.notify(problem_text(error.problem), severity="warning", timeout=10)
             return False
         self.unreadable, self.kept_aside = None, key
         # Its copy is safe: no "meeting in progress" that no version of the app can resume.
-        with suppress(LedgerError):
+        with suppress(BookError):
             self.book.discard_draft(self.group_id)
         self.notify(t(KEPT_ASIDE, key=key), severity="warning", timeout=30)
         return True
@@ -183,7 +169,7 @@ class MeetingScreen(GroupScreen):
     def _aside_key(self) -> str:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         key = UNREADABLE_DRAFT.format(group=self.group_id, time=stamp)
-        while self.book.setting(key) is not None:  # never over an earlier one
+        while self.reader.setting(key) is not None:  # never over an earlier one
             key += "+"
         return key
 
@@ -247,17 +233,7 @@ class MeetingScreen(GroupScreen):
 
     def _due_amounts(self) -> None:
         """What each borrower owes today before repaying (service charges due today added)."""
-        empty = self.book.preview_meeting(self.group_id, MeetingPlan(date=self.sheet.date))
-        after = empty.state_after
-        self.due_minor = (
-            {}
-            if after is None
-            else {
-                m.member_id: after.member_loan_owed_minor(m.member_id)
-                for m in after.active_members()
-                if after.member_loan_owed_minor(m.member_id)
-            }
-        )
+        self.due_minor = self.book.amounts_due(self.group_id, self.sheet.date)
 
     def refresh_outcome(self, *, save: bool = True) -> None:
         built = self.built = self._build()
@@ -298,7 +274,7 @@ class MeetingScreen(GroupScreen):
                 self.sheet.to_json(),
                 now=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-        except LedgerError as error:
+        except BookError as error:
             # What was typed stays on screen and is saved at the next key; say it once.
             if not self.unsaved:
                 self.notify(problem_text(error.problem), severity="warning", timeout=10)
@@ -620,7 +596,7 @@ class MeetingScreen(GroupScreen):
             self.notify(problem_text(first.problem, self.country), severity="error")
             self.refresh_outcome()
             return
-        except LedgerError as error:
+        except BookError as error:
             # A broken rule, or the file: another program writing it (the typing is kept;
             # Enter tries again), read-only, damaged.
             self.notify(problem_text(error.problem, self.country), severity="error", timeout=10)
@@ -628,7 +604,7 @@ class MeetingScreen(GroupScreen):
         queued = outcome.receipts_queued
         from tui.screens.summary import SummaryScreen
 
-        self.app.switch_screen(SummaryScreen(self.book, self.group_id, outcome, queued))
+        self.app.switch_screen(SummaryScreen(self.session, self.group_id, outcome, queued))
 
     def go_to(self, place: Place) -> None:
         member, where = place
@@ -649,7 +625,7 @@ class MeetingScreen(GroupScreen):
     # -- actions ---------------------------------------------------------------------------
 
     def action_leave(self) -> None:
-        if self.book.load_draft(self.group_id) is not None:
+        if self.reader.draft(self.group_id) is not None:
             self.notify(t(N_("The meeting is kept on this device: open it again to continue")))
         self.app.pop_screen()
 
@@ -712,7 +688,7 @@ class MeetingScreen(GroupScreen):
                 self.refresh_outcome()
 
         self.app.push_screen(
-            CorrectionsScreen(self.book, self.group_id, self.sheet.reversals, self.country), done
+            CorrectionsScreen(self.session, self.group_id, self.sheet.reversals, self.country), done
         )
 
     def action_date(self) -> None:

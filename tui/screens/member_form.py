@@ -11,9 +11,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ledger import N_, LedgerError
+from ledger import N_
 from tui.text import problem_text, t
 from tui.widgets.field import Check, Field, focus_after
+from vsla.book.errors import BookError
 from vsla.domain.people import (
     Member,
     check_gender,
@@ -32,7 +33,7 @@ def refusal(check: Callable[[str], object]) -> Check:
     def checked(text: str) -> str | None:
         try:
             check(text)
-        except LedgerError as error:
+        except BookError as error:
             return problem_text(error.problem)
         return None
 

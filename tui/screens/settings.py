@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from ledger import N_
 from tui.text import language, t
-from vsla.book.service import Book
+from vsla.book.session import BookSession
 from vsla.i18n import LANGUAGE_NAMES, LANGUAGES
 
 THEME_NAMES = {
@@ -42,9 +42,9 @@ class Choices(OptionList):
 class SettingsScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", N_("Close"))]
 
-    def __init__(self, book: Book) -> None:
+    def __init__(self, session: BookSession) -> None:
         super().__init__()
-        self.book = book
+        self.session = session
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

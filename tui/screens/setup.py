@@ -11,14 +11,15 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
-from ledger import N_, Currency, LedgerError, currency, parse_count
+from ledger import N_, Currency, currency, parse_count
+from tui.screens.base import BookScreen
 from tui.text import language, problem_text, t
 from tui.widgets.field import Field, focus_after
 from tui.widgets.footer import KeysFooter
-from vsla.book.service import Book
+from vsla.book.errors import BookError
+from vsla.book.session import BookSession
 from vsla.display import parse_money
 from vsla.domain.constitution import Constitution, ServiceCharge
 from vsla.domain.people import CURRENCY_COUNTRY, check_group_id, check_language, check_name
@@ -56,7 +57,7 @@ def parse_fines(text: str, cur: Currency, country: str | None = None) -> dict[st
     return fines
 
 
-class SetupScreen(Screen[None]):
+class SetupScreen(BookScreen):
     HELP = N_(
         "Fill in the group's constitution as the members agreed it; each line says at once "
         "what is wrong. Amounts are in the group's currency. Fines: name=amount separated by "
@@ -67,9 +68,8 @@ class SetupScreen(Screen[None]):
         Binding("ctrl+s", "create", N_("Create group")),
     ]
 
-    def __init__(self, book: Book, today: date) -> None:
-        super().__init__()
-        self.book = book
+    def __init__(self, session: BookSession, today: date) -> None:
+        super().__init__(session)
         self.today = today
 
     def compose(self) -> ComposeResult:
@@ -118,7 +118,7 @@ class SetupScreen(Screen[None]):
         def checked(text: str) -> str | None:
             try:
                 check(text)
-            except LedgerError as error:
+            except BookError as error:
                 return problem_text(error.problem)
             return None
 
@@ -127,7 +127,7 @@ class SetupScreen(Screen[None]):
     def _currency(self) -> Currency | None:
         try:
             return currency(self.value("currency").strip().upper())
-        except LedgerError:
+        except BookError:
             return None
 
     def _amount(self, *, positive: bool, empty_ok: bool = False) -> Callable[[str], str | None]:
@@ -137,7 +137,7 @@ class SetupScreen(Screen[None]):
                 return None
             try:
                 self._money(text, cur, allow_zero=not positive)
-            except LedgerError as error:
+            except BookError as error:
                 return problem_text(error.problem)
             return None
 
@@ -158,7 +158,7 @@ class SetupScreen(Screen[None]):
     def _count(self, text: str) -> str | None:
         try:
             parse_count(text)
-        except LedgerError as error:
+        except BookError as error:
             return problem_text(error.problem)
         return None
 
@@ -192,7 +192,7 @@ class SetupScreen(Screen[None]):
             return None
         try:
             parse_fines(text, cur, self._typed_country())
-        except LedgerError as error:
+        except BookError as error:
             return problem_text(error.problem)
         except ValueError as error:
             return t(N_('"{value}": write each fine as name=amount'), value=str(error))
@@ -262,15 +262,15 @@ class SetupScreen(Screen[None]):
                 country=self.value("country").strip().upper()
                 or CURRENCY_COUNTRY.get(constitution.currency),
             )
-        except LedgerError as error:
+        except BookError as error:
             problem.update(problem_text(error.problem))
             return
         from tui.screens.home import GroupHomeScreen
         from tui.screens.members import MembersScreen
 
         self.notify(t(N_("Group created: now add its members (a)")))
-        self.app.switch_screen(GroupHomeScreen(self.book, group_id, self.today))
-        self.app.push_screen(MembersScreen(self.book, group_id, self.today))
+        self.app.switch_screen(GroupHomeScreen(self.session, group_id, self.today))
+        self.app.push_screen(MembersScreen(self.session, group_id, self.today))
 
     def action_back(self) -> None:
         from tui.screens.confirm import leave_unsaved

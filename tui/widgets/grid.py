@@ -19,10 +19,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ledger import N_, Currency, LedgerError
+from ledger import N_, Currency
 from tui.names import fit_name, short_names
 from tui.sheet import ABSENT_FINE, AMOUNT_COLUMNS, ATTENDANCE, COLUMNS, PAYING, Place, Sheet
 from tui.text import language, parse_typed, show_amount, t, typed_amount
+from vsla.book.errors import BookError
 from vsla.display import typing_examples
 from vsla.domain.words import ATTENDANCE_NAMES
 
@@ -579,7 +580,7 @@ class MeetingGrid(Widget, can_focus=True):
         if column in AMOUNT_COLUMNS:
             try:
                 value = parse_typed(raw, self.cur, self.country)
-            except LedgerError:
+            except BookError:
                 return raw, True
             return show_amount(value, self.cur, self.country), refused
         return raw, refused

@@ -3,7 +3,7 @@ backups after a meeting, and the store's own errors instead of SQLite's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ledger import Record, make_event, new_id
 from vsla.book.guard import account_guard
 from vsla.book.projections import project
-from vsla.domain.entries import EntryProblem
 from vsla.domain.errors import RuleBroken
 from vsla.domain.people import Member, role_problems
 from vsla.store.errors import StoreError, guarded
@@ -27,14 +26,6 @@ IdSource = Callable[[], str]
 Clock = Callable[[], datetime]
 DRAFT_LOCK_WAIT_MS = 250
 C = TypeVar("C", bound=type)
-
-
-class MeetingRefused(RuleBroken):
-    """The meeting breaks rules; nothing was recorded. `problems` lists every one of them."""
-
-    def __init__(self, problems: Sequence[EntryProblem]) -> None:
-        super().__init__(problems[0].problem)
-        self.problems = list(problems)
 
 
 def guarded_methods(cls: C) -> C:

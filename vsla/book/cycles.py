@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from ledger import N_, Record
-from vsla.book.base import BookBase, MeetingRefused, guarded_methods
+from vsla.book.base import BookBase, guarded_methods
+from vsla.book.errors import MeetingRefused
 from vsla.book.groups import amended_constitution, clean_members
 from vsla.domain.errors import broken
 from vsla.domain.people import Member

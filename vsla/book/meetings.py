@@ -3,8 +3,11 @@ the last one. Recording is one SQLite transaction with its SMS receipts."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from ledger import N_, make_event
-from vsla.book.base import BookBase, MeetingRefused, guarded_methods
+from vsla.book.base import BookBase, guarded_methods
+from vsla.book.errors import MeetingRefused
 from vsla.book.loading import entry_lookup
 from vsla.domain.entries import MeetingPlan
 from vsla.domain.errors import broken
@@ -34,6 +37,17 @@ class MeetingUseCases(BookBase):
             )
         self.backed_up()
         return outcome
+
+    def amounts_due(self, group_id: str, on: date) -> dict[str, int]:
+        """What each borrower owes on `on` before she repays anything: her loans with the
+        service charges that fall due by then (the "=" key of the grid fills this in)."""
+        after = self.preview_meeting(group_id, MeetingPlan(date=on)).state_after
+        if after is None:
+            return {}
+        owed = {
+            m.member_id: after.member_loan_owed_minor(m.member_id) for m in after.active_members()
+        }
+        return {member: amount for member, amount in owed.items() if amount}
 
     def reopen_last_meeting(self, group_id: str, *, reason: str) -> int:
         """Reopen the most recent meeting; the reopening stays in the journal for good."""

@@ -21,27 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ledger import N_, currency
-from vsla.book.views import (
-    Bowls,
-    CorrectableEntry,
-    CyclePoint,
-    EntryLine,
-    GroupOverview,
-    GroupSummary,
-    LoanBook,
-    LoanLine,
-    LoanPosition,
-    MeetingView,
-    MemberLine,
-    MemberList,
-    NextMeeting,
-    Statement,
-)
+from vsla.book.views.groups import GroupOverview, GroupSummary, NextMeeting
 from vsla.store.connection import as_database, connect
 from vsla.store.errors import store_errors
 from vsla.store.schema import MIGRATIONS
 
 if TYPE_CHECKING:
+    from vsla.book.views.loans import LoanBook
+    from vsla.book.views.meetings import Bowls, CorrectableEntry, CyclePoint, MeetingView
+    from vsla.book.views.members import MemberList, Statement
     from vsla.domain.shareout import ShareoutPreview
     from vsla.domain.state import GroupState
 
@@ -142,6 +130,7 @@ class Reader:
             cycle_start=state.cycle_start,
             cycle_status=state.cycle_status,
             members=len(state.active_members()),
+            meetings_this_cycle=self.group(group_id).meetings_this_cycle,
             last_meeting=None if last is None else last.number,
             last_meeting_on=None if last is None else last.date,
             loan_fund_cash_minor=state.loan_fund_cash_minor,
@@ -156,6 +145,8 @@ class Reader:
 
     @snapshot
     def members(self, group_id: str) -> MemberList:
+        from vsla.book.views.members import MemberLine, MemberList
+
         state = self.state(group_id)
         return MemberList(
             group_id=group_id,
@@ -196,6 +187,8 @@ class Reader:
     @snapshot
     def meeting(self, group_id: str, number: int | None = None) -> MeetingView:
         """A meeting, the last one when `number` is None."""
+        from vsla.book.views.meetings import EntryLine, MeetingView
+
         code = self._currency(group_id)
         if number is None:
             number = self.conn.execute(
@@ -247,6 +240,19 @@ class Reader:
         )
 
     @snapshot
+    def meetings(self, group_id: str) -> tuple[MeetingView, ...]:
+        """Every meeting of the group, the first first."""
+        numbers = [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT number FROM meetings WHERE group_id = ? ORDER BY number", [group_id]
+            )
+        ]
+        if not numbers:
+            self._currency(group_id)  # an unknown group says so
+        return tuple(self.meeting(group_id, number) for number in numbers)
+
+    @snapshot
     def next_meeting(self, group_id: str, today: date) -> NextMeeting:
         """Today, unless a meeting was already held today or later (then one interval after
         it), or the last meeting was reopened (then its own date: she adds to it)."""
@@ -260,9 +266,22 @@ class Reader:
         return NextMeeting(today, reopened=False)
 
     @snapshot
+    def usual_shares(self, group_id: str) -> dict[str, int]:
+        """Shares each member bought at the last meeting of this cycle: what the next
+        meeting offers her to confirm (a new cycle starts from the minimum)."""
+        state = self.state(group_id)
+        last = state.last_meeting
+        if last is None or last.kind != "regular" or last.cycle_number != state.cycle_number:
+            return {}
+        return self.meeting(group_id, last.number).shares_bought(
+            state.constitution.share_value_minor
+        )
+
+    @snapshot
     def correctable(self, group_id: str, *, limit: int = 100) -> tuple[CorrectableEntry, ...]:
         """Entries of the current cycle a person made and that a reversal can still correct,
         newest first: what a facilitator picks from to correct an earlier meeting."""
+        from vsla.book.views.meetings import CorrectableEntry
         from vsla.domain.handlers import REVERSIBLE_KINDS
 
         cycle = self._cycle(group_id)
@@ -288,6 +307,8 @@ class Reader:
 
     @snapshot
     def loans(self, group_id: str, on: date) -> LoanBook:
+        from vsla.book.views.loans import LoanBook, LoanLine
+
         state = self.state(group_id)
         loans = sorted(state.open_loans(), key=lambda loan: (loan.due_on, loan.number))
         lines = []
@@ -329,6 +350,8 @@ class Reader:
     def cycle_series(self, group_id: str) -> tuple[CyclePoint, ...]:
         """Per meeting of the current cycle, at its close: savings, loans outstanding, cash.
         For charts; reads the postings of this cycle's meetings once, in journal order."""
+        from vsla.book.views.meetings import CyclePoint
+
         meetings = self.conn.execute(
             "SELECT number, date FROM meetings WHERE group_id = ? AND cycle_number = ? "
             "ORDER BY number",
@@ -413,6 +436,7 @@ class Reader:
 def statement_of(state: GroupState, member_id: str, on: date) -> Statement:
     """A member's position in a group's state (also right after a meeting, before it is
     read back: the receipts and the summary use it)."""
+    from vsla.book.views.members import LoanPosition, Statement
     from vsla.domain import accounts as acc
 
     loans = [loan for loan in state.open_loans(member_id) if state.loan_owed_minor(loan) > 0]
@@ -465,6 +489,8 @@ def _summary(row: Any) -> GroupSummary:
 
 
 def _bowls(loan_fund: int | None, social_fund: int | None) -> Bowls | None:
+    from vsla.book.views.meetings import Bowls
+
     return None if loan_fund is None else Bowls(int(loan_fund), int(social_fund or 0))
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from ledger import N_, currency, new_id
-from vsla.book.base import BookBase, Clock, IdSource, MeetingRefused, guarded_methods
+from vsla.book.base import BookBase, Clock, IdSource, guarded_methods
 from vsla.book.cycles import CycleUseCases
 from vsla.book.device import DeviceUseCases
+from vsla.book.errors import MeetingRefused
 from vsla.book.groups import GroupUseCases, clean_members
 from vsla.book.meetings import MeetingUseCases
 from vsla.book.reader import Reader
@@ -60,6 +61,20 @@ class Book(GroupUseCases, MeetingUseCases, CycleUseCases, DeviceUseCases, BookBa
             backup_dir=backup_dir,
             clock=clock,
         )
+
+    @classmethod
+    def over(cls, reader: Reader, *, path: Path | None, backup_dir: Path | None) -> Book:
+        """The services over a reader's connection, so both see the same book."""
+        from vsla.store.connection import as_database
+
+        book = cls(
+            as_database(reader.conn, migrate=False),
+            path=path,
+            read_only=reader.read_only,
+            backup_dir=backup_dir,
+        )
+        book._reader = reader
+        return book
 
     def close(self) -> None:
         self.db.close()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from ledger import N_, currency, format_fraction, parse_amount
-from vsla.book.check import audit
-from vsla.book.service import MeetingRefused, currency_of
-from vsla.bookfile.reader import import_book
+from ledger import N_
+from vsla.book.errors import MeetingRefused
 from vsla.cli.common import (
     EXIT_PROBLEMS,
     DbOption,
@@ -23,11 +21,11 @@ from vsla.cli.common import (
     resolve_db,
 )
 from vsla.cli.frontends import point_to_demo
-from vsla.cli.views import Column, fitted_table, terminal
-from vsla.display import money
-from vsla.domain.entries import EntryProblem
-from vsla.domain.shareout import ShareoutPreview
 from vsla.i18n import default_language, render_problem, tr
+
+if TYPE_CHECKING:
+    from vsla.domain.entries import EntryProblem
+    from vsla.domain.shareout import ShareoutPreview
 
 
 def check(db: DbOption = None, as_json: JsonOption = False) -> None:
@@ -38,6 +36,8 @@ def check(db: DbOption = None, as_json: JsonOption = False) -> None:
     path = resolve_db(db)
     if not path.exists():
         fail(tr(N_("there is no book at {path}"), path=str(path)))
+    from vsla.book.check import audit
+
     with bad_input_exits(path):
         result = audit(path)
     found, groups = result.problems, result.groups
@@ -82,7 +82,7 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import a group book: everything in it, or nothing if any rule is broken."""
-    from vsla.bookfile.reader import load_book, removed_unless_imported
+    from vsla.bookfile.reader import import_book, load_book, removed_unless_imported
 
     if not book_file.exists():
         fail(tr(N_("there is no file {path}"), path=str(book_file)))
@@ -116,7 +116,7 @@ def import_(
 
 
 def shareout(
-    group: Annotated[str, typer.Argument(help=tr(N_("the group id")))],
+    group: Annotated[str, typer.Argument(metavar="GROUP", help=tr(N_("the group id")))],
     counted_cash: Annotated[
         str | None,
         typer.Option(
@@ -165,7 +165,9 @@ def shareout(
         fail(tr(N_("--reason explains a counted cash: give --counted-cash with it")))
     point_to_demo(db)
     with open_book(db, write=commit) as book:
-        code = currency_of(book, group).code
+        code = book.reader.group(group).currency
+        from ledger import currency, parse_amount
+
         counted = None if counted_cash is None else parse_amount(counted_cash, currency(code))
         try:
             preview = book.shareout(
@@ -207,6 +209,8 @@ def _refuse(
 
 
 def _problem_text(problem: EntryProblem, preview: ShareoutPreview, code: str) -> str:
+    from vsla.display import money
+
     """The problem in the words of the command line: a missing reason names --reason."""
     if problem.problem.code == "count.reason_missing":
         language = default_language()
@@ -227,6 +231,8 @@ def _problem_text(problem: EntryProblem, preview: ShareoutPreview, code: str) ->
 
 
 def shareout_document(preview: ShareoutPreview, code: str, *, committed: bool) -> dict[str, Any]:
+    from ledger import currency, format_fraction
+
     cur = currency(code)
     language = default_language()
     return {
@@ -265,6 +271,9 @@ def shareout_document(preview: ShareoutPreview, code: str, *, committed: bool) -
 
 
 def _print_shareout(d: dict[str, Any], reason: str = "") -> None:
+    from vsla.cli.tables import Column, fitted_table, terminal
+    from vsla.display import money
+
     lang, code = default_language(), d["currency"]
     console = terminal()
     console.print(
@@ -309,6 +318,8 @@ def _print_shareout(d: dict[str, Any], reason: str = "") -> None:
 
 
 def _cash_difference(d: dict[str, Any], reason: str) -> str:
+    from vsla.display import money
+
     """The counted cash is what is shared out; the book's figure and the reason stay in view."""
     lang, code = default_language(), d["currency"]
     return tr(

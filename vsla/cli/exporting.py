@@ -12,20 +12,18 @@ import tempfile
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ledger import N_
-from vsla.book.loading import load_state
-from vsla.book.service import Book
-from vsla.bookfile.writer import book_document, to_json, to_toml
 from vsla.cli.common import DbOption, fail, open_book, parse_date, resolve_db
 from vsla.cli.frontends import point_to_demo
-from vsla.domain.state import GroupState
-from vsla.exports.hledger import hledger_text
-from vsla.exports.tables import TABLES, table_rows, to_csv, write_xlsx
+from vsla.exports import TABLES
 from vsla.i18n import tr
+
+if TYPE_CHECKING:
+    from vsla.book.service import Book
 
 Output = list[tuple[Path | None, bytes]]  # (file, or None for standard output; its bytes)
 
@@ -38,7 +36,7 @@ class Format(enum.StrEnum):
 
 
 def export(
-    group: Annotated[str, typer.Argument(help=tr(N_("the group id")))],
+    group: Annotated[str, typer.Argument(metavar="GROUP", help=tr(N_("the group id")))],
     fmt: Annotated[Format, typer.Option("--format", "-f", help=tr(N_("what to write")))],
     output: Annotated[
         Path | None,
@@ -81,8 +79,8 @@ def export(
     _check_output(fmt, output, resolve_db(db))
     point_to_demo(db)
     with open_book(db) as book:
-        state = load_state(book.db, group)  # an unknown group is refused here: nothing made
-        written = _made(book, state, fmt, output, table or "members", day)
+        book.reader.group(group)  # an unknown group is refused here: nothing made
+        written = _made(book, group, fmt, output, table or "members", day)
     if fmt is Format.CSV and output is not None:
         _make_folder(output)
     for path, data in written:
@@ -129,26 +127,27 @@ def stdout_is_terminal() -> bool:
 
 
 def _made(
-    book: Book, state: GroupState, fmt: Format, output: Path | None, table: str, day: date
+    book: Book, group: str, fmt: Format, output: Path | None, table: str, day: date
 ) -> Output:
-    group = state.group_id
     if fmt is Format.BOOK:
-        document = book_document(book.journal, group)
+        from vsla.bookfile.writer import group_book, to_json, to_toml
+
+        document = group_book(book, group)
         as_json = output is not None and output.suffix.lower() == ".json"
         return [(output, (to_json(document) if as_json else to_toml(document)).encode())]
     if fmt is Format.HLEDGER:
-        accounts = book.journal.recomputed_balances(group).keys()
-        text = hledger_text(
-            group, state.name, state.currency, book.journal.records(group), accounts
-        )
-        return [(output, text.encode())]
+        from vsla.exports.hledger import hledger_of
+
+        return [(output, hledger_of(book, group).encode())]
+    from vsla.exports.tables import table_rows, to_csv
+
     if fmt is Format.CSV:
         if output is None:
-            return [(None, to_csv(table_rows(book.db, group, table, on=day)).encode())]
+            return [(None, to_csv(table_rows(book.reader, group, table, on=day)).encode())]
         return [
             (
                 output / f"{group}-{name}.csv",
-                to_csv(table_rows(book.db, group, name, on=day)).encode(),
+                to_csv(table_rows(book.reader, group, name, on=day)).encode(),
             )
             for name in TABLES
         ]
@@ -159,7 +158,9 @@ def _xlsx_bytes(book: Book, group: str, day: date) -> bytes:
     """The workbook, made in a private folder so that nothing appears where the user is."""
     with tempfile.TemporaryDirectory(prefix="vsla-export-") as folder:
         path = Path(folder) / f"{group}.xlsx"
-        write_xlsx(book.db, group, path, on=day)
+        from vsla.exports.tables import write_xlsx
+
+        write_xlsx(book.reader, group, path, on=day)
         return path.read_bytes()
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 import typer
 
@@ -21,25 +20,9 @@ from vsla.i18n import tr
 Frontend = Callable[[Path], None]
 
 
-def _flags_show_no_type() -> None:
-    """Typer's rich help prints a type after every option, `<bool>` after a flag too, so
-    that `--json <bool>` reads as if it took a value; a flag (and `--help`) shows none.
-    Done here, in a module every command loads, because the help option is made by Typer
-    itself and no option of ours can change it."""
-    from typer.core import TyperOption
-
-    with_type = TyperOption.display_type_rich
-
-    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
-        return None if self.is_flag or self.count else with_type(self, ctx)
-
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
-
-
-_flags_show_no_type()
-
-
 def find_frontend(name: str = "tui") -> Frontend | None:
+    from importlib.metadata import entry_points  # slow to import: only when the app opens
+
     for entry in entry_points(group="vsla.frontends"):
         if entry.name == name:
             return cast(Frontend, entry.load())

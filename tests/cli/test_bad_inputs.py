@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from ledger import LedgerError, new_id
 from vsla.book.service import Book
 from vsla.cli import app
-from vsla.domain.entries import MeetingPlan, NewLoan, Repayment, Shares
+from vsla.domain.entries import MeetingEntry, MeetingPlan, NewLoan, Repayment, Shares
 from vsla.domain.people import Member
 
 GROUP = """format = "vsla-book/1"
@@ -569,10 +569,10 @@ class ServiceCase:
     says: tuple[str, ...] = field(default=())
 
 
-def _meeting(*entries: object) -> Callable[[Book], object]:
+def _meeting(*entries: MeetingEntry) -> Callable[[Book], object]:
     return lambda book: book.record_meeting(
         "base", MeetingPlan(date=date(2026, 1, 19), entries=entries)
-    )  # type: ignore[arg-type]
+    )
 
 
 SERVICE_CASES = [

@@ -4,6 +4,7 @@ the remainder, empties every member's savings, and never takes cash below zero."
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
@@ -57,7 +58,7 @@ meeting_intents = st.lists(
 )
 
 
-def plan_for(book: Book, day: date, intent: dict, members: int) -> list[MeetingEntry]:
+def plan_for(book: Book, day: date, intent: dict[str, Any], members: int) -> list[MeetingEntry]:
     state = book.state("g")
     rules = state.constitution
     entries: list[MeetingEntry] = []
@@ -105,7 +106,7 @@ def record(book: Book, day: date, entries: list[MeetingEntry]) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rules=settings_, members=st.integers(2, 6), meetings=meeting_intents)
 def test_a_random_cycle_then_share_out_conserves_money(
-    rules: dict, members: int, meetings: list[dict]
+    rules: dict[str, Any], members: int, meetings: list[dict[str, Any]]
 ) -> None:
     # only the first `members` counts of each meeting are used (plan_for); a cycle in which
     # nobody buys a share has nothing to share out, and is not the case this property is about

@@ -69,7 +69,7 @@ async def test_a_held_lock_at_the_close_keeps_the_meeting_and_lets_her_try_again
         other.execute("BEGIN IMMEDIATE")  # another program starts writing the book
         await keys("enter", "enter")  # the closing count, then "Close the meeting"
         await pilot.pause()
-        assert app.screen is screen
+        assert app.screen is screen and isinstance(screen, MeetingScreen)
         assert "another program is writing this book" in flat(screen_text(app))
         draft, rows = draft_and_rows(demo_path)
         assert rows == before

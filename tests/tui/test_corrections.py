@@ -83,7 +83,7 @@ async def test_a_mistake_of_an_earlier_meeting_is_reversed_with_its_reason(
         await keys(*["down"] * row, "enter")
         await keys.type("she bought 4, not 5")
         await keys("enter", "escape")
-        assert app.screen is screen
+        assert app.screen is screen and isinstance(screen, MeetingScreen)
         assert [r["id"] for r in screen.sheet.reversals] == [wrong]
         await count_and_close(keys, screen)
         await pilot.pause()

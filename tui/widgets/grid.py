@@ -127,7 +127,8 @@ class Layout:
 def legend() -> str:
     """The grid's titles and marks explained (Markdown, in the current language), built from
     the same titles the grid shows."""
-    lines = [f"**{t(N_('Columns'))}**", ""]
+    heading = t(N_("Columns"))  # not inside the f-string: the extractor would not see it
+    lines = [f"**{heading}**", ""]
     for column in COLUMNS:
         lines.append(f"- **{t(TITLES[column])}**: {t(MEANINGS[column])}")
     lines.append(f"- **{t(OWES_TITLE)}**: {t(OWES_MEANING)}")

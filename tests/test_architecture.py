@@ -7,8 +7,10 @@ time (what importing a layer actually loads, in a fresh interpreter).
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -126,7 +128,7 @@ def vsla_imports_of(folder: str) -> dict[str, set[str]]:
 INSIDE_VSLA = {
     "store": {"store", "i18n"},
     "domain": {"domain"},
-    "sms": {"sms", "domain", "i18n"},
+    "sms": {"sms", "domain", "i18n", "display"},
     "book": {"book", "domain", "store", "sms", "i18n"},
     "bookfile": {"bookfile", "book", "domain", "store", "i18n"},
 }
@@ -141,3 +143,99 @@ def test_inside_vsla_each_layer_imports_only_those_below_it(folder: str) -> None
         if names - allowed
     }
     assert offending == {}
+
+
+# Front ends (the app, the command line, and the coming hub) read through the book's read
+# models and record through its services: no storage of their own, no SQL, no reaching into
+# the book's database or journal, and only the book's errors caught.
+FRONT_ENDS = ("tui", "vsla/cli")
+SQL = re.compile(
+    r"\b(SELECT\s|INSERT\s+INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s|CREATE\s+(TABLE|INDEX|"
+    r"TRIGGER)\s|PRAGMA\s|BEGIN(\s+IMMEDIATE)?\b|COMMIT\b|ROLLBACK\b)"
+)
+BOOK_INSIDES = {"db", "journal", "conn"}
+FOREIGN_ERRORS = {"LedgerError", "Error", "OperationalError", "DatabaseError"}  # BookError instead
+
+
+def front_end_modules() -> list[tuple[str, ast.Module]]:
+    found = []
+    for folder in FRONT_ENDS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            found.append((str(path.relative_to(ROOT)), ast.parse(path.read_text(encoding="utf-8"))))
+    return found
+
+
+def storage_imports(tree: ast.Module) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        found += [
+            n
+            for n in names
+            if n.split(".")[0] in ("sqlite3", "sqlite_utils") or n.startswith("vsla.store")
+        ]
+    return found
+
+
+def sql_strings(tree: ast.Module) -> list[str]:
+    return [
+        node.value[:60]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)
+    ]
+
+
+def book_insides(tree: ast.Module) -> list[str]:
+    return [
+        f"line {node.lineno}: .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in BOOK_INSIDES
+    ]
+
+
+def foreign_catches(tree: ast.Module) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler) and node.type is not None:
+            for name in ast.walk(node.type):
+                label = name.attr if isinstance(name, ast.Attribute) else getattr(name, "id", "")
+                if label in FOREIGN_ERRORS:
+                    found.append(f"line {node.lineno}: except {label}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "rule", [storage_imports, sql_strings, book_insides, foreign_catches], ids=lambda r: r.__name__
+)
+def test_front_ends_use_only_the_books_read_models_services_and_errors(
+    rule: Callable[[ast.Module], list[str]],
+) -> None:
+    offending = {name: rule(tree) for name, tree in front_end_modules() if rule(tree)}
+    assert offending == {}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import sqlite3\nconn = sqlite3.connect('x')",
+        "from vsla.store.journal import Journal",
+        "rows = book.db.execute('SELECT 1 FROM members')",
+        "try:\n    pass\nexcept LedgerError:\n    pass",
+    ],
+)
+def test_the_front_end_rules_catch_what_they_are_for(source: str) -> None:
+    tree = ast.parse(source)
+    assert any(rule(tree) for rule in (storage_imports, sql_strings, book_insides, foreign_catches))
+
+
+def test_the_app_and_the_quick_commands_start_without_the_heavy_layers() -> None:
+    """What a cheap phone pays for at every start: the app's first screen and `vsla groups`
+    need neither the rules' models (pydantic) nor sqlite-utils, nor Babel (bench/tui.py
+    measures the time; this keeps the imports from creeping back)."""
+    heavy = {"pydantic", "sqlite_utils", "babel", "phonenumbers", "openpyxl"}
+    assert not loaded_by("import tui.app, tui.screens.groups") & heavy
+    assert not loaded_by("import vsla.cli") & (heavy | {"rich"})

@@ -1,4 +1,5 @@
-"""Lint and types are part of the suite: ruff-clean everywhere, mypy strict on the packages."""
+"""Lint and types are part of the suite: ruff-clean everywhere, mypy strict on the packages
+and on the tests themselves."""
 
 from __future__ import annotations
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from ledger import N_, LedgerError, Problem
-from tui.text import problem_text, set_language, t
-from vsla.book.errors import BookDamaged, BookReadOnly, StoreError
-from vsla.book.service import Book
+from ledger import N_
+from tui.text import problem_text, set_language, t, typing_help
+from vsla.book.errors import BookDamaged, BookError, StoreError
+from vsla.book.session import BookSession
 from vsla.i18n import LANGUAGES, default_language, render_problem
+
+if TYPE_CHECKING:
+    from vsla.book.service import Book
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -31,20 +34,20 @@ class VslaApp(App[None]):
 
     def __init__(
         self,
-        book: Book,
+        session: BookSession,
         *,
         today: date | None = None,
         group: str | None = None,
         owns_book: bool = False,
     ) -> None:
         super().__init__()
-        self.book = book
+        self.session = session
         self.today = today or date.today()
         self.start_group = group
         self.owns_book = owns_book
-        self.language = book.setting("language") or default_language()
+        self.language = session.reader.setting("language") or default_language()
         set_language(self.language)
-        theme = book.setting("theme")
+        theme = session.reader.setting("theme")
         if theme in THEMES:
             self.theme = theme
 
@@ -56,9 +59,9 @@ class VslaApp(App[None]):
         from tui.screens.groups import GroupPickerScreen
         from tui.screens.home import GroupHomeScreen
 
-        self.push_screen(GroupPickerScreen(self.book, self.today))
+        self.push_screen(GroupPickerScreen(self.session, self.today))
         if group is not None:
-            self.push_screen(GroupHomeScreen(self.book, group, self.today))
+            self.push_screen(GroupHomeScreen(self.session, group, self.today))
 
     def choose_language(self, language: str) -> None:
         """Speak `language` from now on, on this device; the screens are rebuilt in it."""
@@ -82,11 +85,11 @@ class VslaApp(App[None]):
 
     def _remember(self, key: str, value: str) -> None:
         """A setting of this device; on a book that cannot be written it lasts this session."""
-        if self.book.read_only:
+        if self.session.read_only:
             return
         try:
-            self.book.set_setting(key, value)
-        except LedgerError as error:
+            self.session.book.set_setting(key, value)
+        except BookError as error:
             self.notify(problem_text(error.problem), severity="warning")
 
     def _current_group(self) -> str | None:
@@ -99,42 +102,47 @@ class VslaApp(App[None]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(getattr(self.screen, "HELP", "")))
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        # A screen may add help of its own, already in the facilitator's language.
+        extra = getattr(screen, "help_extra", None)
+        code, country = _currency_of(screen)
+        self.push_screen(
+            HelpScreen(
+                getattr(screen, "HELP", ""),
+                extra() if callable(extra) else "",
+                typing_help(code, country),
+            )
+        )
 
     def on_unmount(self) -> None:
         if self.owns_book:
-            self.book.close()
+            self.session.close()
 
 
-def open_book(db_path: Path, *, timeout_ms: int | None = None) -> Book:
-    """The book as the app uses it: backed up after every meeting; read-only when the file
-    cannot be written (nothing can be recorded then); refused when SQLite finds it damaged."""
-    from vsla.book.backups import default_backup_dir
-
-    folder = default_backup_dir(db_path)
-    try:
-        book = Book.open(db_path, backup_dir=folder, timeout_ms=timeout_ms)
-    except BookReadOnly:
-        book = Book.open(db_path, read_only=True, backup_dir=folder, timeout_ms=timeout_ms)
-    damage = book.damage()
-    if damage:
-        book.close()
-        raise BookDamaged(
-            Problem(
-                "book.damaged", N_("the book file is damaged ({detail})"), {"detail": damage[0]}
-            )
-        )
-    return book
+def _currency_of(screen: object) -> tuple[str, str | None]:
+    """The currency amounts are typed in on `screen`: its group's, or any with cents before
+    a group exists (the marks of the rule are the language's, whatever the currency)."""
+    state = getattr(screen, "state", None)
+    if state is not None:
+        return str(state.currency.code), state.country
+    cur = getattr(screen, "cur", None)
+    if cur is not None:
+        return str(cur.code), getattr(screen, "country", None)
+    return "USD", None
 
 
 def create_app(
-    book_or_path: Book | str | Path, *, today: date | None = None, group: str | None = None
+    book: Book | BookSession | str | Path, *, today: date | None = None, group: str | None = None
 ) -> VslaApp:
-    """The app on a book (or the book at a path, opened and closed by the app)."""
-    if isinstance(book_or_path, Book):
-        return VslaApp(book_or_path, today=today, group=group)
-    return VslaApp(open_book(Path(book_or_path)), today=today, group=group, owns_book=True)
+    """The app on a book already open (the tests' way), or on the book at a path, which the
+    app opens (see `BookSession.open`: backed up, read-only or refused when it must be) and
+    closes."""
+    if isinstance(book, str | Path):
+        return VslaApp(BookSession.open(Path(book)), today=today, group=group, owns_book=True)
+    session = book if isinstance(book, BookSession) else BookSession.of(book)
+    return VslaApp(session, today=today, group=group)
 
 
 def run(db_path: Path) -> int:

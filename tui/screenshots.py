@@ -1,14 +1,17 @@
-"""The screenshots of the README, made again from the demo book:
+"""The screenshots of the README and docs/, made again from the demo book, at 80×24:
 
     .venv/bin/python -m tui.screenshots [FOLDER]     # default: docs/
 
-docs/meeting.svg: a meeting of the largest demo group half way, with a loan over the limit and
-its reason. docs/shareout.svg: a group's share-out preview once every debt is settled.
+meeting.svg: a meeting of the largest demo group half way, with a loan over the limit and its
+reason. shareout.svg: a group's share-out preview once every debt is settled. Each also in
+French and Lingala (meeting-fr.svg, shareout-ln.svg …), as facilitators in Kinshasa,
+Kolwezi and Bukavu see them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import tempfile
 from datetime import date
@@ -35,7 +38,8 @@ async def meeting(book: Book, target: Path) -> None:
         cur = screen.cur  # type: ignore[attr-defined]
         await pilot.press(*typed_amount(opening.loan_fund_minor, cur), "enter")
         await pilot.press(*typed_amount(opening.social_fund_minor, cur), "enter")
-        await pilot.press("end", "enter", "3", "enter", "2", "enter", "enter", "4", "enter")
+        # M03 is absent: Enter passes over her, from M02 to M04
+        await pilot.press("end", "enter", "3", "enter", "2", "enter", "4", "enter")
         await pilot.press("tab", "tab", "tab", "up", "up", "up", "up", *"900000")
         await pilot.pause()
         app.save_screenshot(target.name, str(target.parent))
@@ -69,18 +73,26 @@ async def shareout(book: Book, target: Path) -> None:
         app.save_screenshot(target.name, str(target.parent))
 
 
+LANGUAGES = ("en", "fr", "ln")
+
+
 def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
-        path = Path(work) / "demo.sqlite"
-        ensure_demo(path, today=DEMO_TODAY)
-        book = Book.open(path)
-        try:
-            asyncio.run(meeting(book, folder / "meeting.svg"))
-            asyncio.run(shareout(book, folder / "shareout.svg"))
-        finally:
-            book.close()
-    print(f"wrote {folder / 'meeting.svg'} and {folder / 'shareout.svg'}")
+        demo = Path(work) / "demo.sqlite"
+        ensure_demo(demo, today=DEMO_TODAY)
+        for language in LANGUAGES:
+            path = Path(work) / f"demo-{language}.sqlite"
+            shutil.copyfile(demo, path)
+            book = Book.open(path)
+            suffix = "" if language == "en" else f"-{language}"
+            try:
+                book.set_setting("language", language)  # the app speaks what the device says
+                asyncio.run(meeting(book, folder / f"meeting{suffix}.svg"))
+                asyncio.run(shareout(book, folder / f"shareout{suffix}.svg"))
+            finally:
+                book.close()
+            print(f"wrote {folder / f'meeting{suffix}.svg'} and {folder / f'shareout{suffix}.svg'}")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger import N_, Currency, LedgerError, Problem, parse_amount, parse_count
+from ledger import N_, Currency, Problem, parse_count
+from vsla.book.errors import BookError
+from vsla.display import parse_money
 from vsla.domain.entries import (
     Bowls,
     Dropout,
@@ -40,6 +42,8 @@ AMOUNT_COLUMNS = frozenset({"social_fund", "repay", "loan"})
 COUNT_COLUMNS = frozenset({"shares", "term"})
 ATTENDANCE = ("present", "excused", "absent", "proxy")
 PAYING = frozenset({"present", "proxy"})
+# What only a member who is there (or sends a proxy) does; attendance and fines are for all.
+PAYING_COLUMNS = frozenset({"social_fund", "shares", "repay", "loan", "term"})
 BOWLS = ("loan_fund", "social_fund")
 ABSENT_FINE = "absent"
 
@@ -175,7 +179,7 @@ class Sheet:
                 row.cells.pop("fine")
                 row.fine_owed = False
         elif status not in PAYING:
-            for column in ("social_fund", "shares", "repay", "loan", "term"):
+            for column in PAYING_COLUMNS:
                 row.cells.pop(column, None)
                 row.confirmed.discard(column)
             if status == "absent" and ABSENT_FINE in self.defaults.fines:
@@ -195,8 +199,26 @@ class Sheet:
             row.cells.pop(column, None)
         if column == "loan" and text and not row.cells.get("term"):
             row.cells["term"] = str(self.defaults.term_max_months)
+        elif column == "loan" and not text:
+            # No loan, no term: a term left behind would silently go to her next loan.
+            row.cells.pop("term", None)
+            row.confirmed.discard("term")
         if column == "fine":
             row.fine_owed = bool(text) and row.attendance not in PAYING
+
+    def takes(self, index: int, column: str) -> bool:
+        """Whether the member of row `index` can have a value in `column` today: an absent
+        or excused member buys no shares and pays nothing in; a proxy pays for her."""
+        return column not in PAYING_COLUMNS or self.rows[index].attendance in PAYING
+
+    def next_taking(self, index: int, column: str) -> int | None:
+        """The next row after `index` that can take a value in `column`, if any."""
+        return next((i for i in range(index + 1, len(self.rows)) if self.takes(i, column)), None)
+
+    def fines_for(self, index: int) -> tuple[str, ...]:
+        """The fines a member can be given: the absence fine only when she is absent."""
+        absent = self.rows[index].attendance == "absent"
+        return tuple(f for f in self.defaults.fines if absent or f != ABSENT_FINE)
 
     def confirm(self, index: int, column: str) -> None:
         self.rows[index].confirmed.add(column)
@@ -213,8 +235,13 @@ class Sheet:
 
     # -- the plan --------------------------------------------------------------------------
 
-    def build(self, cur: Currency) -> Built:
-        """The plan the engine checks, the cells that made each entry, and refused values."""
+    def build(self, cur: Currency, *, language: str = "en", country: str | None = None) -> Built:
+        """The plan the engine checks, the cells that made each entry, and refused values;
+        amounts are read the way `language` writes numbers (`vsla.display.parse_money`)."""
+
+        def parsed(text: str, place: Place) -> int | None:
+            return _parsed(text, cur, place, problems, language, country)
+
         entries: list[MeetingEntry] = []
         places: list[Place] = []
         problems: list[CellProblem] = []
@@ -237,7 +264,7 @@ class Sheet:
                 attendance[m] = row.attendance
             amounts: dict[str, int] = {}
             for column in ("social_fund", "repay", "loan"):
-                value = _parsed(row.cells.get(column, ""), cur, (m, column), problems)
+                value = parsed(row.cells.get(column, ""), (m, column))
                 if value:
                     amounts[column] = value
             if "social_fund" in amounts:
@@ -246,16 +273,16 @@ class Sheet:
             if shares_text.strip():
                 try:
                     add(Shares(m, parse_count(shares_text)), (m, "shares"))
-                except LedgerError as error:
+                except BookError as error:
                     problems.append(CellProblem((m, "shares"), error.problem))
             if "repay" in amounts:
                 add(Repayment(m, amounts["repay"]), (m, "repay"))
             if row.cells.get("fine"):
                 add(Fine(m, row.cells["fine"], paid=not row.fine_owed), (m, "fine"))
-            paid = _parsed(row.fines_paid, cur, (m, "row"), problems)
+            paid = parsed(row.fines_paid, (m, "row"))
             if paid:
                 add(FinePayment(m, paid), (m, "row"))
-            granted = _parsed(row.grant, cur, (m, "row"), problems)
+            granted = parsed(row.grant, (m, "row"))
             if granted:
                 add(Grant(m, granted, row.grant_reason), (m, "row"))
             if row.write_off.strip():
@@ -267,27 +294,25 @@ class Sheet:
                 term_text = row.cells.get("term", "")
                 try:
                     term = parse_count(term_text) if term_text.strip() else term
-                except LedgerError as error:
+                except BookError as error:
                     problems.append(CellProblem((m, "term"), error.problem))
                 add(NewLoan(m, amounts["loan"], term), (m, "loan"))
         plan = MeetingPlan(
             date=self.date,
             entries=tuple(entries),
             attendance=attendance,
-            opening_counted=self._bowls("opening", self.opening, cur, problems),
+            opening_counted=self._bowls("opening", self.opening, parsed),
             opening_reason=self.opening_reason,
-            closing_counted=self._bowls("closing", self.closing, cur, problems),
+            closing_counted=self._bowls("closing", self.closing, parsed),
             closing_reason=self.closing_reason,
         )
         return Built(plan, problems, places)
 
     @staticmethod
     def _bowls(
-        when: str, typed: dict[str, str], cur: Currency, problems: list[CellProblem]
+        when: str, typed: dict[str, str], parsed: Callable[[str, Place], int | None]
     ) -> Bowls | None:
-        values = [
-            _parsed(typed.get(bowl, ""), cur, (None, f"{when}_{bowl}"), problems) for bowl in BOWLS
-        ]
+        values = [parsed(typed.get(bowl, ""), (None, f"{when}_{bowl}")) for bowl in BOWLS]
         if any(not typed.get(bowl, "").strip() for bowl in BOWLS) or None in values:
             return None
         return Bowls(values[0] or 0, values[1] or 0)
@@ -371,30 +396,21 @@ class Sheet:
         return sheet, sorted(saved)
 
 
-def _parsed(text: str, cur: Currency, place: Place, problems: list[CellProblem]) -> int | None:
+def _parsed(
+    text: str,
+    cur: Currency,
+    place: Place,
+    problems: list[CellProblem],
+    language: str,
+    country: str | None,
+) -> int | None:
     if not text.strip():
         return None
     try:
-        return parse_amount(text, cur)
-    except LedgerError as error:
+        return parse_money(text, cur.code, language, country)
+    except BookError as error:
         problems.append(CellProblem(place, error.problem))
         return None
-
-
-def usual_shares(
-    meeting: dict[str, Any] | None, share_value_minor: int, cycle: int
-) -> dict[str, int]:
-    """Shares each member bought at the last meeting of this cycle (from `queries.meeting`)."""
-    if not meeting or meeting.get("kind") != "regular" or meeting.get("cycle") != cycle:
-        return {}
-    bought: dict[str, int] = {}
-    for entry in meeting.get("entries", []):
-        if entry.get("kind") == "shares" and entry.get("member") and not entry.get("reverses"):
-            member = str(entry["member"])
-            bought[member] = (
-                bought.get(member, 0) + int(entry["amount_minor"] or 0) // share_value_minor
-            )
-    return bought
 
 
 def missing_counts(sheet: Sheet, *, closing: bool) -> Iterable[CellProblem]:

@@ -3,15 +3,18 @@ way, and the engine's problems made readable (amounts in them are minor units)."
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from ledger import N_, Currency, Money, Problem, Term, format_minor
-from vsla.book.service import Book
-from vsla.display import locale_for, money, number
+from ledger import N_, Currency, Money, Problem, Term
+from vsla.display import amount, how_to_type, money, parse_money, typed
 from vsla.domain.words import ATTENDANCE_NAMES, BOWL_NAMES, ROLE_NAMES, WHEN_NAMES
 from vsla.i18n import LANGUAGES, tr
+
+if TYPE_CHECKING:
+    from vsla.book.session import BookSession
 
 # One app per process, one language at a time: binding it here keeps every widget's call short.
 _state = {"language": "en", "country": ""}
@@ -26,16 +29,16 @@ READ_ONLY = N_(
 )
 
 
-def backup_line(book: Book) -> str:
+def backup_line(session: BookSession) -> str:
     """When this book was last backed up, in local time, and where the copies are."""
-    last = book.last_backup()
+    last = session.last_backup()
     if last is None:
         return t(N_("No backup yet: one is made after every closed meeting"))
-    path, made_at = last
+    made_at = datetime.fromisoformat(last.made_at)
     return t(
         N_("Last backup: {when} in {folder}"),
         when=made_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-        folder=str(path.parent),
+        folder=last.folder,
     )
 
 
@@ -60,13 +63,7 @@ def show_money(amount_minor: int, code: str, country: str | None = None) -> str:
 def show_amount(amount_minor: int, cur: Currency, country: str | None = None) -> str:
     """An amount without the currency sign, for narrow grid cells under a titled column:
     grouped the local way (36,100 in Kampala, 36 100 in Kinshasa), cents only when there are."""
-    whole, part = divmod(abs(amount_minor), cur.unit_minor)
-    text = number(whole, _state["language"], country)
-    if part:
-        symbols: Any = locale_for(_state["language"], country).number_symbols
-        decimal = symbols.get("latn", symbols).get("decimal", ".")
-        text += f"{decimal}{part:0{cur.exponent}d}"
-    return f"-{text}" if amount_minor < 0 else text
+    return amount(amount_minor, cur.code, _state["language"], country)
 
 
 def right(text: str) -> Text:
@@ -74,11 +71,22 @@ def right(text: str) -> Text:
     return Text(text, justify="right")
 
 
-def typed_amount(amount_minor: int, cur: Currency) -> str:
+def typed_amount(amount_minor: int, cur: Currency, country: str | None = None) -> str:
     """An amount as the facilitator would type it (no grouping), so it parses back exactly."""
-    if amount_minor % cur.unit_minor == 0:
-        return str(amount_minor // cur.unit_minor)
-    return format_minor(amount_minor, cur)
+    return typed(amount_minor, cur.code, _state["language"], country)
+
+
+def parse_typed(
+    text: str, cur: Currency, country: str | None = None, *, allow_zero: bool = True
+) -> int:
+    """A typed amount in minor units, read the way the current language writes numbers;
+    BookError (with a `problem_text` to show) when it is refused."""
+    return parse_money(text, cur.code, _state["language"], country, allow_zero=allow_zero)
+
+
+def typing_help(code: str, country: str | None = None) -> str:
+    """How amounts are typed in this language and currency: the rule `parse_typed` applies."""
+    return problem_text(how_to_type(code, _state["language"], country), country)
 
 
 def problem_text(problem: Problem, country: str | None = None) -> str:

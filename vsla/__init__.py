@@ -3,7 +3,7 @@ meetings, loans, share-out, storage in SQLite, the group book, reports, the SMS 
 the `vsla` command line.
 
 May import: `ledger`, sqlite-utils, pydantic, rich (rendering only), Babel, phonenumbers,
-Typer, tomli-w, openpyxl, platformdirs, and the africastalking SDK in `vsla.sms.africastalking`
-only. Never `tui` or `ussd`: front ends register themselves through the `vsla.frontends`
-entry point.
+Typer, tomli-w, openpyxl and platformdirs. Nothing imports the africastalking SDK yet: the SMS
+sender that will is still to be written. Never `tui` or `ussd`: front ends register themselves
+through the `vsla.frontends` entry point.
 """

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from ledger import LedgerError, new_id
 from vsla.book.service import Book
 from vsla.cli import app
-from vsla.domain.entries import MeetingPlan, NewLoan, Repayment, Shares
+from vsla.domain.entries import MeetingEntry, MeetingPlan, NewLoan, Repayment, Shares
 from vsla.domain.people import Member
 
 GROUP = """format = "vsla-book/1"
@@ -569,18 +569,20 @@ class ServiceCase:
     says: tuple[str, ...] = field(default=())
 
 
-def _meeting(*entries: object) -> Callable[[Book], object]:
+def _meeting(*entries: MeetingEntry) -> Callable[[Book], object]:
     return lambda book: book.record_meeting(
         "base", MeetingPlan(date=date(2026, 1, 19), entries=entries)
-    )  # type: ignore[arg-type]
+    )
 
 
 SERVICE_CASES = [
     ServiceCase(
-        "settings changed mid-cycle",
-        lambda b: b.update_constitution("base", {"loan_multiple": 5}),
-        "constitution.mid_cycle",
-        ("cycle 1",),
+        "the share value amended mid-cycle",
+        lambda b: b.amend_constitution(
+            "base", {"share_value_minor": 2000}, reason="assembly", on=date(2026, 1, 19)
+        ),
+        "constitution.share_value_fixed",
+        ("next cycle",),
     ),
     ServiceCase(
         "an amendment without its reason",

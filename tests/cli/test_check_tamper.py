@@ -88,6 +88,11 @@ def replace_with(content: bytes) -> Callable[[Path], None]:
     return edit
 
 
+def another_programs_file(path: Path) -> None:
+    replace_with(b"")(path)
+    sql("CREATE TABLE notes (text TEXT)")(path)
+
+
 LAST_ENTRY = f"(SELECT MAX(seq) FROM journal WHERE group_id = '{GROUP}')"
 A_SHARE_PURCHASE = (
     f"(SELECT id FROM journal WHERE group_id = '{GROUP}' AND kind = 'shares' ORDER BY seq LIMIT 1)"
@@ -349,7 +354,7 @@ CASES = (
     Tamper("replaced by text", replace_with(b"members,savings\nM01,5000\n"), 2, ("not a book",)),
     Tamper(
         "an SQLite file of another program",
-        lambda path: (replace_with(b"")(path), sql("CREATE TABLE notes (text TEXT)")(path)),
+        another_programs_file,
         2,
         ("not a book of this program",),
     ),

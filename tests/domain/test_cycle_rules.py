@@ -147,8 +147,6 @@ def test_a_new_cycle_with_members_continuing_leaving_and_joining(book: Book) -> 
 
 def test_settings_are_fixed_for_the_cycle_unless_amended(book: Book) -> None:
     new_group(book)
-    with pytest.raises(RuleBroken, match="fixed"):
-        book.update_constitution("umoja", {"loan_multiple": 4})
     with pytest.raises(RuleBroken, match="reason"):
         book.amend_constitution("umoja", {"loan_multiple": 4}, reason="", on=week(1))
     book.amend_constitution(
@@ -157,6 +155,25 @@ def test_settings_are_fixed_for_the_cycle_unless_amended(book: Book) -> None:
     assert book.state("umoja").constitution.loan_multiple == 4
     amendment = [r for r in book.journal.records("umoja") if r.kind == "constitution_amended"]
     assert amendment[0].data["changes"] == {"loan_multiple": 4}
+
+
+def test_the_share_value_cannot_be_amended_mid_cycle(book: Book) -> None:
+    """Two members saved UGX 5,000 and 4,000 at UGX 1,000 a share: 5 and 4 shares. Were the
+    value amended to 2,000, savings ÷ value would say 2 and 2, and the share-out would pay
+    them as if they had bought 4 shares, not 9."""
+    new_group(book)
+    meet(book, week(1), Shares("M01", 5), Shares("M02", 4))
+    before = book.state("umoja")
+    with pytest.raises(RuleBroken, match="fixed for the whole cycle") as caught:
+        book.amend_constitution(
+            "umoja", {"share_value_minor": 2000}, reason="assembly of 2 Feb", on=week(2)
+        )
+    assert caught.value.problem.code == "constitution.share_value_fixed"
+    after = book.state("umoja")
+    assert (after.shares("M01"), after.shares("M02")) == (5, 4)
+    assert after.constitution == before.constitution
+    book.amend_constitution("umoja", {"loan_multiple": 4}, reason="assembly", on=week(2))
+    assert book.state("umoja").shares("M01") == 5
 
 
 def test_key_holders_may_not_sit_on_the_committee(book: Book) -> None:

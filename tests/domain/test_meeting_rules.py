@@ -18,6 +18,7 @@ from vsla.domain.entries import (
     Fine,
     FinePayment,
     Grant,
+    MeetingEntry,
     NewLoan,
     Repayment,
     Reversal,
@@ -131,7 +132,7 @@ def test_the_declining_charge_of_the_guide(book: Book) -> None:
     meet(book, week(5), *everyone_buys(), NewLoan("M01", 100_000, 3))  # 2026-02-02
     charges = []
     for n in range(6, 18):
-        entries = list(everyone_buys())
+        entries: list[MeetingEntry] = list(everyone_buys())
         if n in (9, 13):  # 2026-03-02 and 2026-03-30: the anniversaries
             entries.append(Repayment("M01", 40_000))
         if n == 17:  # 2026-04-27, third anniversary and due date

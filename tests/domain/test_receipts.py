@@ -1,20 +1,30 @@
 """SMS receipts are queued in the outbox with the meeting, in the same SQLite transaction,
-only for members with a phone, in GSM-7 and within one SMS."""
+only for members with a phone, in GSM-7 and within one SMS; amounts are written exactly, the
+way the app writes them; ids and times are the ones the caller gives."""
 
 from __future__ import annotations
 
-from vsla.book.service import Book
-from vsla.domain.entries import NewLoan, Shares
-from vsla.sms.gsm import is_gsm7, to_gsm7
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-from ..support import meet, new_group, refused, week
+import pytest
+
+from ledger import new_id
+from vsla.book.service import Book
+from vsla.domain.entries import Fine, NewLoan, Shares
+from vsla.domain.people import Member
+from vsla.sms.gsm import is_gsm7, to_gsm7
+from vsla.sms.receipts import sms_money
+
+from ..support import constitution, meet, new_group, refused, week
 
 
 def outbox(book: Book) -> list[tuple[str, str, str]]:
     return [
         tuple(r)
         for r in book.db.execute(
-            "SELECT member_id, recipient, message FROM outbox ORDER BY member_id"
+            "SELECT member_id, recipient, message FROM outbox ORDER BY member_id, id"
         )
     ]
 
@@ -29,10 +39,88 @@ def test_a_meeting_queues_one_receipt_per_member_with_a_phone(book: Book) -> Non
         ("M01", "+256700000001"),
         ("M02", "+256700000002"),
     ]
-    latest = [msg for m, _, msg in rows if m == "M01"][-1]
-    assert "shares 1, total 6" in latest
-    assert "new loan UGX 8,000" in latest
+    # M01: 5 shares at meeting 1, 1 more at meeting 2: 6 shares of UGX 1,000 = 6,000 saved;
+    # she borrows 8,000 (at most 3 × 6,000 = 18,000) and owes all of it
+    assert [msg for m, _, msg in rows] == [
+        "Umoja Women's Group 2026-01-05: shares 5, total 5 (UGX 5,000).",
+        "Umoja Women's Group 2026-01-12: shares 1, total 6 (UGX 6,000). "
+        "new loan UGX 8,000. loan owed UGX 8,000.",
+        "Umoja Women's Group 2026-01-05: shares 2, total 2 (UGX 2,000).",
+    ]
     assert all(is_gsm7(msg) and len(msg) <= 160 for _, _, msg in rows)
+
+
+def test_amounts_with_cents_are_written_exactly(book: Book) -> None:
+    """GHS has two decimals: a share of GHS 5.00 (500 pesewas) × 3 = GHS 15.00; a late fine
+    of GHS 2.50 recorded as owed."""
+    book.create_group(
+        group_id="ama",
+        name="Ama Susu",
+        constitution=constitution("GHS", share_value_minor=500, fines_minor={"late": 250}),
+        members=[Member("M01", "Ama Mensah", "F", phone="+233241234567")],
+        cycle_start=week(1),
+    )
+    meet(book, week(1), Shares("M01", 3), Fine("M01", "late", paid=False), group="ama")
+    assert [msg for _, _, msg in outbox(book)] == [
+        "Ama Susu 2026-01-05: shares 3, total 3 (GHS 15.00). fines owed GHS 2.50."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("amount_minor", "code", "language", "text"),
+    [
+        (8_000, "UGX", "en", "UGX 8,000"),  # no decimals
+        (27_050, "GHS", "en", "GHS 270.50"),  # 27,050 pesewas
+        (27_050, "GHS", "fr", "270,50 GHS"),  # French: decimal comma, code after
+        (123_450, "CDF", "fr", "1 234,50 CDF"),  # French grouping: a (narrow) space
+        (123_400, "CDF", "fr", "1 234 CDF"),  # francs change hands whole: no ",00"
+        (123_456, "CDF", "ln", "1.234,56 FC"),  # Lingala (Congo): dot groups, comma decimals
+        (150_050, "KES", "sw", "Ksh 1,500.50"),
+        # 2**53 + 1 pesewas: a float would lose the last pesewa; integers do not
+        (9_007_199_254_740_993, "GHS", "en", "GHS 90,071,992,547,409.93"),
+    ],
+)
+def test_receipt_money(amount_minor: int, code: str, language: str, text: str) -> None:
+    assert sms_money(amount_minor, code, language) == text
+
+
+def test_receipts_take_their_time_from_the_book(tmp_path: Path) -> None:
+    """Not the receipt's own clock: the book's, a fixed one in Kampala (UTC+3) at 21:30:15,
+    stored as 18:30:15 UTC, to the second."""
+    kampala = timezone(timedelta(hours=3))
+
+    def clock() -> datetime:
+        return datetime(2026, 1, 5, 21, 30, 15, 999_999, tzinfo=kampala)
+
+    book = Book.open(tmp_path / "clocked.sqlite", clock=clock)
+    new_group(book)
+    meet(book, week(1), Shares("M01", 5), Shares("M02", 2))
+    rows = book.db.execute("SELECT member_id, created_at FROM outbox ORDER BY member_id").fetchall()
+    assert rows == [("M01", "2026-01-05T18:30:15+00:00"), ("M02", "2026-01-05T18:30:15+00:00")]
+    book.close()
+
+
+@pytest.fixture
+def counted_book(tmp_path: Path) -> Iterator[tuple[Book, list[str]]]:
+    """A book whose id source remembers every id it made."""
+    made: list[str] = []
+
+    def ids() -> str:
+        made.append(new_id())
+        return made[-1]
+
+    opened = Book.open(tmp_path / "book.sqlite", ids=ids)
+    yield opened, made
+    opened.close()
+
+
+def test_a_book_queues_receipts_with_its_own_ids(counted_book: tuple[Book, list[str]]) -> None:
+    book, made = counted_book
+    new_group(book)
+    meet(book, week(1), Shares("M01", 5))
+    outbox_ids = [str(r[0]) for r in book.db.execute("SELECT id FROM outbox")]
+    assert len(outbox_ids) == 1
+    assert outbox_ids[0] in made
 
 
 def test_nothing_is_queued_when_the_meeting_is_refused(book: Book) -> None:

@@ -6,7 +6,16 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger import Chained, link_after, make_event, make_transaction, new_id, verify_chain
+from ledger import (
+    Chained,
+    Record,
+    Transaction,
+    link_after,
+    make_event,
+    make_transaction,
+    new_id,
+    verify_chain,
+)
 
 
 def journal(n: int) -> list[Chained]:
@@ -40,7 +49,8 @@ def test_altering_an_amount_names_the_entry(index: int) -> None:
     chain = journal(10)
     target = chain[index]
     record = target.record
-    if hasattr(record, "postings"):
+    changed: Record
+    if isinstance(record, Transaction):
         changed = replace(
             record, postings=(replace(record.postings[0], amount_minor=1), *record.postings[1:])
         )

@@ -7,6 +7,7 @@ import pytest
 from ledger import (
     LedgerError,
     Posting,
+    Transaction,
     balances,
     check_accounts,
     check_never_negative,
@@ -22,7 +23,7 @@ DAY = date(2026, 1, 5)
 CASH, SAVINGS = "assets:cash:loan_fund", "equity:savings:M01"
 
 
-def share_purchase(amount_minor: int = 10_000) -> object:
+def share_purchase(amount_minor: int = 10_000) -> Transaction:
     return make_transaction(
         id=new_id(),
         group_id="umoja",
@@ -35,7 +36,7 @@ def share_purchase(amount_minor: int = 10_000) -> object:
 
 def test_a_share_purchase_is_cash_up_and_her_savings_up() -> None:
     tx = share_purchase(10_000)
-    assert tx.postings == (Posting(CASH, 10_000), Posting(SAVINGS, -10_000))  # type: ignore[attr-defined]
+    assert tx.postings == (Posting(CASH, 10_000), Posting(SAVINGS, -10_000))
     assert normal_balance(SAVINGS, -10_000) == 10_000
 
 
@@ -59,7 +60,7 @@ def test_invalid_transactions_are_refused(postings: list[tuple[str, int]], code:
 def test_transactions_are_immutable() -> None:
     tx = share_purchase()
     with pytest.raises(AttributeError):
-        tx.kind = "other"  # type: ignore[attr-defined,misc]
+        tx.kind = "other"  # type: ignore[misc]
 
 
 def test_memo_with_escape_sequences_is_refused() -> None:
@@ -81,23 +82,23 @@ def test_floats_never_reach_a_payload() -> None:
 
 def test_reversal_mirrors_the_original_and_balances_return_to_zero() -> None:
     original = share_purchase(5_000)
-    undo = reverse(original, id=new_id(), date=DAY, memo="typed 5 shares, meant 4")  # type: ignore[arg-type]
-    assert undo.reverses == original.id  # type: ignore[attr-defined]
-    assert balances([original, undo]) == {}  # type: ignore[list-item]
-    assert check_reversals([original, undo]) == []  # type: ignore[list-item]
+    undo = reverse(original, id=new_id(), date=DAY, memo="typed 5 shares, meant 4")
+    assert undo.reverses == original.id
+    assert balances([original, undo]) == {}
+    assert check_reversals([original, undo]) == []
 
 
 def test_a_reversal_cannot_be_reversed() -> None:
-    undo = reverse(share_purchase(), id=new_id(), date=DAY, memo="mistake")  # type: ignore[arg-type]
+    undo = reverse(share_purchase(), id=new_id(), date=DAY, memo="mistake")
     with pytest.raises(LedgerError, match="itself a reversal"):
         reverse(undo, id=new_id(), date=DAY, memo="again")
 
 
 def test_reversing_twice_is_found() -> None:
     original = share_purchase()
-    first = reverse(original, id=new_id(), date=DAY, memo="one")  # type: ignore[arg-type]
-    second = reverse(original, id=new_id(), date=DAY, memo="two")  # type: ignore[arg-type]
-    problems = check_reversals([original, first, second])  # type: ignore[list-item]
+    first = reverse(original, id=new_id(), date=DAY, memo="one")
+    second = reverse(original, id=new_id(), date=DAY, memo="two")
+    problems = check_reversals([original, first, second])
     assert [p.code for p in problems] == ["reversal.twice"]
     assert problems[0].record_id == second.id
 
@@ -110,14 +111,14 @@ def test_a_reversal_that_does_not_mirror_is_found() -> None:
         date=DAY,
         kind="shares",
         postings=[(CASH, -4_000), (SAVINGS, 4_000)],
-        reverses=original.id,  # type: ignore[attr-defined]
+        reverses=original.id,
     )
-    assert [p.code for p in check_reversals([original, fake])] == ["reversal.not_mirror"]  # type: ignore[list-item]
+    assert [p.code for p in check_reversals([original, fake])] == ["reversal.not_mirror"]
 
 
 def test_unknown_accounts_are_named() -> None:
     tx = share_purchase()
-    problems = check_accounts(tx, {CASH})  # type: ignore[arg-type]
+    problems = check_accounts(tx, {CASH})
     assert [(p.code, p.params["account"]) for p in problems] == [("account.unknown", SAVINGS)]
 
 
@@ -130,7 +131,7 @@ def test_cash_may_not_go_below_zero_in_journal_order() -> None:
         kind="loan",
         postings=[("assets:loans:M01:L1", 1_500), (CASH, -1_500)],
     )
-    problems = check_never_negative([deposit, loan], lambda a: a.startswith("assets:cash"))  # type: ignore[list-item]
+    problems = check_never_negative([deposit, loan], lambda a: a.startswith("assets:cash"))
     assert [(p.code, p.params["amount"]) for p in problems] == [("balance.negative", -500)]
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import make_event, make_transaction, new_id
+from ledger import Record, make_event, make_transaction, new_id
 from vsla.store import Journal, open_database
 
 JOURNAL_COLUMNS = (
@@ -36,6 +36,7 @@ def filled_journal(size: int) -> tuple[sqlite3.Connection, Journal, list[str]]:
     journal = Journal(db)
     ids = []
     for i in range(size):
+        record: Record
         if i % 4 == 3:
             record = make_event(
                 id=new_id(),

@@ -86,9 +86,11 @@ def make_group(
     start: date = date(2026, 1, 7),
     currency: str = "UGX",
     phones: int = 10,
+    names: tuple[str, ...] = WOMEN,
     **rules: Any,
 ) -> None:
-    """A small, realistic group: the first `phones` members have a phone."""
+    """A small, realistic group: the first `phones` members have a phone; `names` are the
+    members' names, M01 first."""
     data: dict[str, Any] = {
         "currency": currency,
         "share_value_minor": 2000,
@@ -110,7 +112,7 @@ def make_group(
         members=[
             Member(
                 f"M{n:02d}",
-                WOMEN[n - 1],
+                names[n - 1],
                 "F" if n % 7 else "M",
                 phone=f"+25677{n:07d}" if n <= phones else None,
             )
@@ -139,3 +141,42 @@ def engine_state(path: Path, copy_to: Path, group_id: str, plan: MeetingPlan) ->
         return book.state(group_id)
     finally:
         book.close()
+
+
+def region_lines(app: App[Any], selector: str) -> list[str]:
+    """The lines a widget shows on the screen, inside its border, padding and scroll bars."""
+    region = app.screen.query_one(selector).scrollable_content_region
+    lines = screen_text(app).splitlines()[region.y : region.y + region.height]
+    return [line[region.x : region.x + region.width] for line in lines]
+
+
+def region_text(app: App[Any], selector: str) -> str:
+    """What a widget shows, its lines joined by spaces (a sentence wrapped on two lines reads
+    as one)."""
+    return words(" ".join(region_lines(app, selector)))
+
+
+def words(text: str) -> str:
+    """`text` with every run of spaces (line ends, no-break spaces) as one space."""
+    return " ".join(text.replace("\u202f", " ").split())
+
+
+def grid_line(app: App[Any], row: int) -> str:
+    """The line of the meeting grid at `row` (0: its titles; -1: the hint line under it)."""
+    region = app.screen.query_one("#grid").region
+    lines = screen_text(app).splitlines()[region.y : region.y + region.height]
+    return lines[row][region.x : region.x + region.width].rstrip()
+
+
+async def read_help(keys: Keys, app: App[Any]) -> str:
+    """F1's help, scrolled line by line to its end, as one line of words."""
+    await keys("f1", "home")
+    view = region_lines(app, ".dialog")
+    lines = list(view)
+    for _ in range(200):
+        await keys("down")
+        before, view = view, region_lines(app, ".dialog")
+        if view == before:
+            break
+        lines.append(view[-1])  # one line further down
+    return words(" ".join(lines))

@@ -12,13 +12,13 @@ from tests.damage import zero_a_page_of
 from tests.read_only import read_only
 from tests.tui.conftest import MEETING_DAY
 from tests.tui.helpers import Keys, journal_rows, screen_text
-from tui.app import create_app, open_book, run
+from tui.app import create_app, run
 from tui.screens.home import GroupHomeScreen
 from tui.screens.meeting import MeetingScreen
 from tui.screens.summary import SummaryScreen
 from tui.text import typed_amount
 from vsla.book.errors import BookDamaged
-from vsla.book.service import Book
+from vsla.book.session import BookSession
 from vsla.domain.entries import Bowls
 
 GROUP = "mubende-twekembe"  # the smallest demo group: 18 members, UGX
@@ -46,9 +46,9 @@ async def test_a_held_lock_at_the_close_keeps_the_meeting_and_lets_her_try_again
     demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VSLA_BACKUP_DIR", str(tmp_path / "copies"))
-    book = open_book(demo_path, timeout_ms=200)
-    before = journal_rows(book)
-    app = create_app(book, today=MEETING_DAY, group=GROUP)
+    session = BookSession.open(demo_path, timeout_ms=200)
+    before = journal_rows(session.book)
+    app = create_app(session, today=MEETING_DAY, group=GROUP)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         keys = Keys(pilot)
         await keys("m", "end", "enter")  # everyone present; on to the opening count
@@ -69,7 +69,7 @@ async def test_a_held_lock_at_the_close_keeps_the_meeting_and_lets_her_try_again
         other.execute("BEGIN IMMEDIATE")  # another program starts writing the book
         await keys("enter", "enter")  # the closing count, then "Close the meeting"
         await pilot.pause()
-        assert app.screen is screen
+        assert app.screen is screen and isinstance(screen, MeetingScreen)
         assert "another program is writing this book" in flat(screen_text(app))
         draft, rows = draft_and_rows(demo_path)
         assert rows == before
@@ -87,7 +87,7 @@ async def test_a_held_lock_at_the_close_keeps_the_meeting_and_lets_her_try_again
     draft, rows = draft_and_rows(demo_path)
     assert draft is None and rows > before
     assert len(list((tmp_path / "copies" / "demo").glob("demo-*.sqlite"))) == 1
-    book.close()
+    session.close()
 
 
 async def test_a_read_only_book_opens_read_only_and_no_meeting_can_start(
@@ -95,7 +95,7 @@ async def test_a_read_only_book_opens_read_only_and_no_meeting_can_start(
 ) -> None:
     with read_only(demo_path):
         app = create_app(demo_path, today=MEETING_DAY)
-        assert isinstance(app.book, Book) and app.book.read_only
+        assert app.session.read_only
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             keys = Keys(pilot)
             assert "This book is read-only" in flat(screen_text(app))
@@ -115,10 +115,10 @@ def test_a_damaged_book_is_refused_with_the_latest_backup(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("VSLA_BACKUP_DIR", str(tmp_path / "copies"))
-    book = open_book(demo_path)
-    book.backed_up()
-    latest = book.last_backup()
-    book.close()
+    session = BookSession.open(demo_path)
+    session.book.backed_up()
+    latest = session.last_backup()
+    session.close()
     assert latest is not None
     zero_a_page_of(demo_path, "journal")
 
@@ -127,7 +127,7 @@ def test_a_damaged_book_is_refused_with_the_latest_backup(
     assert run(demo_path) == 2
     said = flat(capsys.readouterr().err)
     assert "the book file is damaged" in said
-    assert f"vsla restore-backup {latest[0]}" in said
+    assert f"vsla restore-backup {latest.path}" in said
 
 
 def test_an_empty_file_is_refused_and_left_empty(

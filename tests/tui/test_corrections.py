@@ -79,11 +79,11 @@ async def test_a_mistake_of_an_earlier_meeting_is_reversed_with_its_reason(
         await keys("ctrl+r")
         corrections = app.screen
         assert isinstance(corrections, CorrectionsScreen)
-        row = next(i for i, e in enumerate(corrections.entries) if e["id"] == wrong)
+        row = next(i for i, e in enumerate(corrections.entries) if e.entry_id == wrong)
         await keys(*["down"] * row, "enter")
         await keys.type("she bought 4, not 5")
         await keys("enter", "escape")
-        assert app.screen is screen
+        assert app.screen is screen and isinstance(screen, MeetingScreen)
         assert [r["id"] for r in screen.sheet.reversals] == [wrong]
         await count_and_close(keys, screen)
         await pilot.pause()

@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from tui.app import VslaApp, create_app
-from vsla.book.queries import groups
 from vsla.book.service import Book
 from vsla.cli import app as cli
 
@@ -21,8 +20,8 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     seen: list[list[str]] = []
 
     def run(self: VslaApp, *args: Any, **kwargs: Any) -> None:
-        seen.append([g["group"] for g in groups(self.book.db)])
-        self.book.close()
+        seen.append([g.group_id for g in self.session.reader.groups()])
+        self.session.close()
 
     monkeypatch.setattr(VslaApp, "run", run)
     return seen

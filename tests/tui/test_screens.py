@@ -18,7 +18,6 @@ from tui.screens.meeting import MeetingScreen
 from tui.screens.members import MembersScreen
 from tui.text import language
 from tui.widgets.grid import MeetingGrid
-from vsla.book import queries
 from vsla.book.service import Book
 from vsla.display import money
 
@@ -32,10 +31,10 @@ async def test_the_statement_of_the_member_under_the_cursor(demo_path: Path) -> 
         keys = Keys(pilot)
         await keys("b", "down")  # M02: a loan, due today
         assert isinstance(app.screen, MembersScreen)
-        statement = queries.statement(book.db, GROUP, "M02", on=MEETING_DAY)
+        statement = book.reader.statement(GROUP, "M02", MEETING_DAY)
         text = screen_text(app)
-        assert f"Shares {statement['shares']} · savings CDF 130,000" in text
-        assert statement["loan"]["owed_minor"] == 33_000_00
+        assert f"Shares {statement.shares} · savings CDF 130,000" in text
+        assert statement.loan is not None and statement.loan.owed_minor == 33_000_00
         assert "Loan owed CDF 33,000 (service charge CDF 0) · due 2026-11-25" in text
     book.close()
 
@@ -58,7 +57,7 @@ async def test_loans_show_what_is_due_late_and_owed(demo_path: Path) -> None:
 
 async def test_charts_draw_one_point_per_meeting(demo_path: Path) -> None:
     book = Book.open(demo_path)
-    series = queries.cycle_series(book.db, GROUP)
+    series = book.reader.cycle_series(GROUP)
     app = create_app(book, today=MEETING_DAY, group=GROUP)
     async with app.run_test(size=(80, 24)) as pilot:
         keys = Keys(pilot)

@@ -48,8 +48,8 @@ async def test_a_group_is_set_up_with_every_value_checked_as_typed(tmp_path: Pat
         await keys.type("Umoja Kolwezi")
         await keys("enter", "enter", "enter")  # name; CDF; the country follows the currency
         await keys("enter", "enter")  # French; the cycle starts today
-        await keys.type("1,000")  # the value of a share, with a comma
-        assert problem_under(setup, "share_value").startswith('"1,000" is not an amount')
+        await keys.type("1.000")  # a thousand the French way, in the English app
+        assert problem_under(setup, "share_value").startswith('"1.000" is not clear')
         await keys("enter")  # refused: the cursor stays on it
         assert app.focused is setup.query_one("#input-share_value")
         await keys(*["backspace"] * 5)

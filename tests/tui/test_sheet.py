@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from tests.tui.helpers import make_group
-from tui.sheet import CellProblem, Defaults, Sheet, missing_counts, usual_shares
+from tui.sheet import CellProblem, Defaults, Sheet, missing_counts
 from vsla.book.service import Book
 from vsla.domain.entries import Fine, NewLoan, Repayment, Shares, SocialFund
 
@@ -108,18 +108,3 @@ def test_a_draft_is_fitted_to_the_members_of_today(tmp_path: Path) -> None:
     assert [r.member_id for r in back.rows] == ["M01", "M02", "M04"]
     assert back.rows[2].cells == {"social_fund": "500", "shares": "1"}
     book.close()
-
-
-def test_usual_shares_are_those_of_the_last_meeting_of_this_cycle() -> None:
-    meeting = {
-        "kind": "regular",
-        "cycle": 2,
-        "entries": [
-            {"kind": "shares", "member": "M01", "amount_minor": 6000, "reverses": None},
-            {"kind": "social_fund_contribution", "member": "M01", "amount_minor": 500},
-            {"kind": "shares", "member": "M02", "amount_minor": 2000, "reverses": None},
-        ],
-    }
-    assert usual_shares(meeting, 2000, 2) == {"M01": 3, "M02": 1}
-    assert usual_shares(meeting, 2000, 3) == {}  # a new cycle starts from the minimum
-    assert usual_shares(None, 2000, 1) == {}

@@ -3,20 +3,19 @@ outstanding, and the cash in the box at each meeting. Amounts are shown in whole
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
 from ledger import N_
+from tui.screens.base import BookScreen
 from tui.text import show_amount, t
 from tui.widgets.footer import KeysFooter
-from vsla.book import queries
-from vsla.book.service import Book
+from vsla.book.session import BookSession
 
 CHARTS = (
     ("savings", N_("Savings")),
@@ -25,7 +24,7 @@ CHARTS = (
 )
 
 
-class ChartsScreen(Screen[None]):
+class ChartsScreen(BookScreen):
     HELP = N_(
         "One point per meeting of this cycle. 1, 2 and 3 (or the arrows on the tabs) choose "
         "the chart. Amounts are in whole units of the group's currency."
@@ -37,12 +36,11 @@ class ChartsScreen(Screen[None]):
         Binding("3", "show('cash')", N_("Cash")),
     ]
 
-    def __init__(self, book: Book, group_id: str) -> None:
-        super().__init__()
-        self.book = book
+    def __init__(self, session: BookSession, group_id: str) -> None:
+        super().__init__(session)
         self.group_id = group_id
-        self.state = book.state(group_id)
-        self.series: list[dict[str, Any]] = queries.cycle_series(book.db, group_id)
+        self.state = self.reader.state(group_id)
+        self.series = self.reader.cycle_series(group_id)
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -62,10 +60,10 @@ class ChartsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         unit = self.state.currency.unit_minor
-        meetings = [int(point["number"]) for point in self.series]
+        meetings = [point.number for point in self.series]
 
         def whole(key: str) -> list[int]:
-            return [int(point[key]) // unit for point in self.series]
+            return [int(getattr(point, key)) // unit for point in self.series]
 
         plots = {key: self.query_one(f"#plot-{key}", PlotextPlot).plt for key, _title in CHARTS}
         for plt in plots.values():

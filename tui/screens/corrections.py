@@ -3,7 +3,7 @@ meeting with the reason, in front of the group (domain.md: "reversal, not edit")
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,8 +13,8 @@ from textual.widgets import DataTable, Static
 
 from ledger import N_
 from tui.text import right, show_money, t
-from vsla.book.queries import correctable_entries
-from vsla.book.service import Book
+from vsla.book.session import BookSession
+from vsla.book.views.meetings import CorrectableEntry
 from vsla.domain.words import KIND_NAMES
 
 Chosen = list[dict[str, str]]
@@ -26,14 +26,13 @@ class CorrectionsScreen(ModalScreen[Chosen | None]):
         Binding("delete", "take_back", N_("Take back")),
     ]
 
-    def __init__(self, book: Book, group_id: str, chosen: Chosen, country: str) -> None:
+    def __init__(self, session: BookSession, group_id: str, chosen: Chosen, country: str) -> None:
         super().__init__()
-        self.book = book
         self.group_id = group_id
         self.chosen = [dict(item) for item in chosen]
         self.country = country
-        self.code = book.state(group_id).currency.code
-        self.entries: list[dict[str, Any]] = correctable_entries(book.db, group_id)
+        self.code = session.reader.group(group_id).currency
+        self.entries = session.reader.correctable(group_id)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -61,16 +60,16 @@ class CorrectionsScreen(ModalScreen[Chosen | None]):
         table.clear()
         chosen = {item["id"] for item in self.chosen}
         for entry in self.entries:
-            what = t(KIND_NAMES.get(entry["kind"], entry["kind"]))
-            if entry["shares"]:
-                what += f" ×{entry['shares']}"
+            what = t(KIND_NAMES.get(entry.kind, entry.kind))
+            if entry.shares:
+                what += f" ×{entry.shares}"
             table.add_row(
-                entry["date"],
-                entry["member"] or "-",
+                entry.on.isoformat(),
+                entry.member_id or "-",
                 what,
-                right(show_money(entry["amount_minor"], self.code, self.country)),
-                "↩" if entry["id"] in chosen else "",
-                key=entry["id"],
+                right(show_money(entry.amount_minor, self.code, self.country)),
+                "↩" if entry.entry_id in chosen else "",
+                key=entry.entry_id,
             )
         self.query_one("#chosen", Static).update(
             t(N_("{count} to reverse at this meeting"), count=len(self.chosen))
@@ -78,7 +77,7 @@ class CorrectionsScreen(ModalScreen[Chosen | None]):
             else ""
         )
 
-    def _entry_under_cursor(self) -> dict[str, Any] | None:
+    def _entry_under_cursor(self) -> CorrectableEntry | None:
         table = self.query_one(DataTable)
         if not self.entries or table.cursor_row >= len(self.entries):
             return None
@@ -87,20 +86,20 @@ class CorrectionsScreen(ModalScreen[Chosen | None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         entry = self._entry_under_cursor()
-        if entry is None or any(item["id"] == entry["id"] for item in self.chosen):
+        if entry is None or any(item["id"] == entry.entry_id for item in self.chosen):
             return
         from tui.screens.prompt import PromptScreen
 
         def done(reason: str | None) -> None:
             if reason:
-                label = f"{entry['date']} {entry['member'] or ''} " + t(
-                    KIND_NAMES.get(entry["kind"], entry["kind"])
+                label = f"{entry.on.isoformat()} {entry.member_id or ''} " + t(
+                    KIND_NAMES.get(entry.kind, entry.kind)
                 )
                 self.chosen.append(
                     {
-                        "id": entry["id"],
+                        "id": entry.entry_id,
                         "reason": reason,
-                        "member": entry["member"] or "",
+                        "member": entry.member_id or "",
                         "label": label,
                     }
                 )
@@ -113,7 +112,7 @@ class CorrectionsScreen(ModalScreen[Chosen | None]):
     def action_take_back(self) -> None:
         entry = self._entry_under_cursor()
         if entry is not None:
-            self.chosen = [item for item in self.chosen if item["id"] != entry["id"]]
+            self.chosen = [item for item in self.chosen if item["id"] != entry.entry_id]
             self._fill()
 
     def action_done(self) -> None:

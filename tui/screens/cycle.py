@@ -12,17 +12,30 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static
 
-from ledger import N_, LedgerError, parse_amount
+from ledger import N_
+from tui.names import short_names
 from tui.screens.base import GroupScreen
-from tui.text import language, problem_text, right, show_amount, show_money, t, typed_amount
+from tui.text import (
+    language,
+    parse_typed,
+    problem_text,
+    right,
+    show_amount,
+    show_money,
+    t,
+    typed_amount,
+)
 from tui.widgets.footer import KeysFooter
-from vsla.book.service import Book, MeetingRefused
+from vsla.book.errors import BookError, MeetingRefused
+from vsla.book.session import BookSession
 from vsla.display import share_value
 from vsla.domain.constitution import RemainderTo
 from vsla.domain.shareout import ShareoutPreview
+
+NAME_WIDTH = 24
 
 
 class CycleScreen(GroupScreen):
@@ -31,7 +44,8 @@ class CycleScreen(GroupScreen):
         "check it: her shares × the value of a share, rounded down, less what she owes. Type "
         "the loan-fund cash counted from the box (empty: what the book says); a difference "
         "needs a reason. Ctrl+S does the share-out, after a confirmation; it closes the cycle. "
-        "Ctrl+N then starts the next cycle."
+        "Ctrl+N then starts the next cycle. When something must be put right first, every "
+        "problem is listed under the table: Tab to the list, then the arrows scroll it."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back")),
@@ -39,8 +53,8 @@ class CycleScreen(GroupScreen):
         Binding("ctrl+n", "next_cycle", N_("Next cycle")),
     ]
 
-    def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__(book, group_id, today)
+    def __init__(self, session: BookSession, group_id: str, today: date) -> None:
+        super().__init__(session, group_id, today)
         self.preview: ShareoutPreview | None = None
         self.payouts_minor: dict[str, int] = {}
         self.typed_problem: str | None = None
@@ -54,19 +68,21 @@ class CycleScreen(GroupScreen):
             yield Input(id="reason", compact=True, classes="reason")
         yield Static("", id="formula", classes="formula")
         yield DataTable(id="payouts", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="cycle-problems", classes="info")
+        yield Static("", id="cycle-status", classes="info")
+        with VerticalScroll(id="cycle-problems", classes="-empty"):
+            yield Static("", id="cycle-problem-list", classes="problem")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(t(N_("No.")), key="member")
-        table.add_column(t(N_("Name")), key="name", width=18)
+        table.add_column(t(N_("Name")), key="name", width=NAME_WIDTH)
         table.add_column(t(N_("Shares")), key="shares")
         table.add_column(t(N_("× value")), key="gross")
         table.add_column(t(N_("Owes")), key="owes")
         table.add_column(t(N_("Payout")), key="payout")
         self.query_one("#counted", Input).placeholder = typed_amount(
-            self.state.loan_fund_cash_minor, self.state.currency
+            self.state.loan_fund_cash_minor, self.state.currency, self.state.country
         )
         self.recompute()
         self.query_one("#counted", Input).focus()
@@ -77,13 +93,13 @@ class CycleScreen(GroupScreen):
         if not text.strip():
             return None
         try:
-            return parse_amount(text, self.state.currency)
-        except LedgerError as error:
+            return parse_typed(text, self.state.currency, self.state.country)
+        except BookError as error:
             self.typed_problem = problem_text(error.problem)
             return None
 
     def recompute(self) -> None:
-        self.state = state = self.book.state(self.group_id)
+        self.state = state = self.reader.state(self.group_id)
         title = t(
             N_("{group} · cycle {cycle} · share-out on {date}"),
             group=state.name,
@@ -101,12 +117,12 @@ class CycleScreen(GroupScreen):
                     cycle=state.cycle_number,
                 )
             )
-            self.query_one("#cycle-problems", Static).update("")
+            self.show_problems([])
             return
         counted = self.counted_minor()
         reason = self.query_one("#reason", Input).value
-        preview = self.book.shareout(
-            self.group_id, on=self.today, counted_cash_minor=counted, reason=reason
+        preview = self.reader.shareout_preview(
+            self.group_id, self.today, counted_cash_minor=counted, reason=reason
         )
         self.show(preview)
 
@@ -149,30 +165,59 @@ class CycleScreen(GroupScreen):
         table = self.query_one(DataTable)
         table.clear()
         self.payouts_minor = {}
-        for line in preview.lines:
-            member = state.members.get(line.member_id)
+        names = short_names(
+            [m.name if (m := state.members.get(x.member_id)) else "" for x in preview.lines],
+            NAME_WIDTH,
+        )
+        for line, name in zip(preview.lines, names, strict=True):
             self.payouts_minor[line.member_id] = line.payout_minor
             table.add_row(
                 line.member_id,
-                member.name if member else "",
+                name,
                 right(str(line.shares)),
                 right(show_amount(line.gross_minor, cur, country)),
                 right(show_amount(line.owed_minor, cur, country) if line.owed_minor else ""),
                 right(show_amount(line.payout_minor, cur, country)),
                 key=line.member_id,
             )
-        problems = [problem_text(p.problem, country) for p in preview.problems]
-        if self.typed_problem:
-            problems.insert(0, self.typed_problem)
-        self.query_one("#cycle-problems", Static).set_class(bool(problems), "problem")
-        self.query_one("#cycle-problems", Static).update(
-            "⚠ " + problems[0] + (f" (+{len(problems) - 1})" if len(problems) > 1 else "")
-            if problems
-            else t(
+        self.show_problems(
+            self.problems(),
+            t(
                 N_("To pay out: {paid} to {count} members · Ctrl+S shares out"),
                 paid=money(preview.paid_out_minor),
                 count=len(preview.lines),
+            ),
+        )
+
+    def problems(self) -> list[str]:
+        """What must be put right before the share-out: the typed cash first, then the
+        preview's problems, in the facilitator's language."""
+        preview = self.preview
+        found = [
+            problem_text(p.problem, self.state.country)
+            for p in (preview.problems if preview is not None else ())
+        ]
+        return [self.typed_problem, *found] if self.typed_problem else found
+
+    def show_problems(self, problems: list[str], otherwise: str = "") -> None:
+        """Every problem in a list under the table (it scrolls: none is cut), or `otherwise`."""
+        status = self.query_one("#cycle-status", Static)
+        status.set_class(bool(problems), "problem")
+        status.update(
+            "⚠ "
+            + t(
+                N_(
+                    "{count} to put right before the share-out (Tab to the list, then the "
+                    "arrows, to read them all):"
+                ),
+                count=len(problems),
             )
+            if problems
+            else otherwise
+        )
+        self.query_one("#cycle-problems").set_class(not problems, "-empty")
+        self.query_one("#cycle-problem-list", Static).update(
+            "\n".join(f"• {problem}" for problem in problems)
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -193,9 +238,16 @@ class CycleScreen(GroupScreen):
         preview = self.preview
         if preview is None:
             return
-        if preview.problems or self.typed_problem:
+        problems = self.problems()
+        if problems:
             self.notify(
-                t(N_("The share-out cannot be done yet: see the reason below")), severity="error"
+                t(
+                    N_("The share-out cannot be done yet ({count} to put right): {first}"),
+                    count=len(problems),
+                    first=problems[0],
+                ),
+                severity="error",
+                timeout=10,
             )
             return
         code, country = self.state.currency.code, self.state.country
@@ -235,16 +287,17 @@ class CycleScreen(GroupScreen):
                 problem_text(refused.problems[0].problem, self.state.country), severity="error"
             )
             return
-        except LedgerError as error:
+        except BookError as error:
             self.notify(problem_text(error.problem, self.state.country), severity="error")
             return
-        self.state = self.book.state(self.group_id)
+        self.state = self.reader.state(self.group_id)
         self.show(done)
-        self.query_one("#cycle-problems", Static).update(
+        self.show_problems(
+            [],
             t(
                 N_("Shared out: cycle {cycle} is closed. Ctrl+N starts the next cycle."),
                 cycle=self.state.cycle_number,
-            )
+            ),
         )
         self.notify(t(N_("Share-out recorded")))
 
@@ -260,7 +313,7 @@ class CycleScreen(GroupScreen):
                 return
             try:
                 number = self.book.start_cycle(self.group_id, start=date.fromisoformat(answer))
-            except LedgerError as error:
+            except BookError as error:
                 self.notify(problem_text(error.problem, self.state.country), severity="error")
                 return
             self.notify(t(N_("Cycle {cycle} started"), cycle=number))

@@ -12,9 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from ledger import N_, Currency, LedgerError, parse_amount
+from ledger import N_, Currency
 from tui.sheet import Row
-from tui.text import problem_text, show_money, t
+from tui.text import parse_typed, problem_text, show_money, t
+from vsla.book.errors import BookError
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +100,20 @@ class ExtrasScreen(ModalScreen[Extras | None]):
                 yield Button(t(N_("Go back")), id="cancel")
 
     def on_mount(self) -> None:
+        self.typed = self._typed()
         self.query_one("#fines_paid", Input).focus()
+
+    def _typed(self) -> tuple[object, ...]:
+        inputs = tuple(i.value for i in self.query(Input))
+        return (*inputs, self.query_one("#leaves", Checkbox).value)
 
     def _problem(self) -> str | None:
         for name in ("fines_paid", "grant"):
             text = self.query_one(f"#{name}", Input).value
             if text.strip():
                 try:
-                    parse_amount(text, self.cur)
-                except LedgerError as error:
+                    parse_typed(text, self.cur, self.country)
+                except BookError as error:
                     return problem_text(error.problem)
         grant = self.query_one("#grant", Input).value.strip()
         if grant and not self.query_one("#grant_reason", Input).value.strip():
@@ -129,7 +135,7 @@ class ExtrasScreen(ModalScreen[Extras | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id != "keep":
-            self.dismiss(None)
+            self.action_cancel()
         elif self._problem() is None:
             write_off = self.query(Input).filter("#write_off")
             self.dismiss(
@@ -143,4 +149,6 @@ class ExtrasScreen(ModalScreen[Extras | None]):
             )
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        from tui.screens.confirm import leave_unsaved
+
+        leave_unsaved(self, self._typed() != self.typed, lambda: self.dismiss(None))

@@ -7,17 +7,16 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ledger import N_
+from tui.screens.base import BookScreen
 from tui.text import READ_ONLY, backup_line, right, t
 from tui.widgets.footer import KeysFooter
-from vsla.book import queries
-from vsla.book.service import Book
+from vsla.book.session import BookSession
 
 
-class GroupPickerScreen(Screen[None]):
+class GroupPickerScreen(BookScreen):
     HELP = N_(
         "The groups whose books are on this device. Choose one with the arrows and Enter. "
         "n creates a new group; s opens the settings (language, colours)."
@@ -28,23 +27,26 @@ class GroupPickerScreen(Screen[None]):
         Binding("ctrl+q", "app.quit", N_("Quit")),
     ]
 
-    def __init__(self, book: Book, today: date) -> None:
-        super().__init__()
-        self.book = book
+    def __init__(self, session: BookSession, today: date) -> None:
+        super().__init__(session)
         self.today = today
 
     def compose(self) -> ComposeResult:
         yield Static(t(N_("VSLA books · groups on this device")), classes="title")
         yield Static("", id="groups-hint", classes="info")
-        yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="groups", cursor_type="row", zebra_stripes=True, header_height=2)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(t(N_("Group")), key="name", width=26)
+        table.add_column(t(N_("Group")), key="name", width=24)
         table.add_column(t(N_("Members")), key="members")
         table.add_column(t(N_("Cycle")), key="cycle")
-        table.add_column(t(N_("Meetings")), key="meetings")
+        # Meetings of this cycle, as the group's screen counts them; the last one by its date
+        # (its number counts every cycle's meetings: 47 for the 10th meeting of cycle 2).
+        # Two lines of title keep the five columns within 80 in every language.
+        meetings = t(N_("Meetings")) + "\n" + t(N_("this cycle"))
+        table.add_column(meetings, key="meetings")
         table.add_column(t(N_("Last meeting")), key="last")
         self.refresh_groups()
         table.focus()
@@ -55,21 +57,21 @@ class GroupPickerScreen(Screen[None]):
     def refresh_groups(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        found = queries.groups(self.book.db)
+        found = self.reader.groups()
         for group in found:
             table.add_row(
-                group["name"],
-                right(str(group["members"])),
-                right(str(group["cycle"])),
-                right(str(group["meetings_this_cycle"])),
-                group["last_meeting"] or "—",
-                key=group["group"],
+                group.name,
+                right(str(group.members)),
+                right(str(group.cycle)),
+                right(str(group.meetings_this_cycle)),
+                "—" if group.last_meeting_on is None else group.last_meeting_on.isoformat(),
+                key=group.group_id,
             )
         hint = (
             t(N_("Enter opens a group")) if found else t(N_("No group yet: press n to set one up"))
         )
-        lines = [hint, backup_line(self.book)]
-        if self.book.read_only:
+        lines = [hint, backup_line(self.session)]
+        if self.session.read_only:
             lines.insert(0, "⚠ " + t(READ_ONLY))
         self.query_one("#groups-hint", Static).update("\n".join(lines))
 
@@ -81,14 +83,14 @@ class GroupPickerScreen(Screen[None]):
     def open_group(self, group_id: str) -> None:
         from tui.screens.home import GroupHomeScreen
 
-        self.app.push_screen(GroupHomeScreen(self.book, group_id, self.today))
+        self.app.push_screen(GroupHomeScreen(self.session, group_id, self.today))
 
     def action_new_group(self) -> None:
         from tui.screens.setup import SetupScreen
 
-        self.app.push_screen(SetupScreen(self.book, self.today))
+        self.app.push_screen(SetupScreen(self.session, self.today))
 
     def action_settings(self) -> None:
         from tui.screens.settings import SettingsScreen
 
-        self.app.push_screen(SettingsScreen(self.book))
+        self.app.push_screen(SettingsScreen(self.session))

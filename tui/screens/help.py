@@ -15,9 +15,7 @@ from tui.text import t
 
 GENERAL = N_(
     "**Keys everywhere**: F1 this help · Escape goes back · Ctrl+Q quits (a meeting in "
-    "progress is kept on this device).\n\n"
-    "Money is typed in whole units, with a dot for cents where the currency has them "
-    "(5000, or 12.50); never a comma or a space."
+    "progress is kept on this device)."
 )
 
 
@@ -28,16 +26,22 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", N_("Close"), show=False),
     ]
 
-    def __init__(self, topic: str) -> None:
+    def __init__(self, topic: str, extra: str = "", money: str = "") -> None:
+        """`topic`: the screen's help (a msgid); `extra`, `money`: more of it, already in the
+        facilitator's language (what the columns mean; how amounts are typed)."""
         super().__init__()
         self.topic = topic
+        self.extra = extra
+        self.money = money
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
             yield Static(t(N_("Help")), classes="dialog-title")
             if self.topic:
                 yield Markdown(t(self.topic))
-            yield Markdown(t(GENERAL))
+            if self.extra:
+                yield Markdown(self.extra)
+            yield Markdown(t(GENERAL) + ("\n\n" + self.money if self.money else ""))
             yield Static(t(N_("Escape: close")), classes="dialog-hint")
 
     def action_close(self) -> None:

@@ -9,10 +9,12 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ledger import N_, LedgerError
+from ledger import N_
 from tui.screens.base import GroupScreen
 from tui.text import READ_ONLY, backup_line, problem_text, show_money, t
 from tui.widgets.footer import KeysFooter
+from vsla.book.errors import BookError
+from vsla.book.views.groups import GroupOverview
 
 MENU = (
     ("meeting", "m", N_("Meeting")),
@@ -55,50 +57,57 @@ class GroupHomeScreen(GroupScreen):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        state = self.book.state(self.group_id)
-        code, country = state.currency.code, state.country
+        view = self.reader.overview(self.group_id, self.today)
+        code, country = view.currency, view.country
         self.query_one("#home-title", Static).update(
             t(
                 N_("{name} · cycle {cycle} since {start}"),
-                name=state.name,
-                cycle=state.cycle_number,
-                start=state.cycle_start.isoformat(),
+                name=view.name,
+                cycle=view.cycle,
+                start=view.cycle_start.isoformat(),
             )
         )
-        loans = state.open_loans()
-        late = [loan for loan in loans if state.is_late(loan, self.today)]
-        last = state.last_meeting
         lines = [
-            t(N_("Members: {count}"), count=len(state.active_members())),
-            t(
-                N_("Last meeting: {last}"),
-                last=f"{last.number} · {last.date.isoformat()}" if last else "—",
-            ),
+            t(N_("Members: {count}"), count=view.members),
+            self._meetings_line(view),
             t(
                 N_("In the box: loan fund {loan_fund} · social fund {social_fund}"),
-                loan_fund=show_money(state.loan_fund_cash_minor, code, country),
-                social_fund=show_money(state.social_fund_cash_minor, code, country),
+                loan_fund=show_money(view.loan_fund_cash_minor, code, country),
+                social_fund=show_money(view.social_fund_cash_minor, code, country),
             ),
             t(
                 N_("Loans: {count} open, {late} late, {owed} owed"),
-                count=len(loans),
-                late=len(late),
-                owed=show_money(sum(state.loan_owed_minor(x) for x in loans), code, country),
+                count=view.loans_open,
+                late=view.loans_late,
+                owed=show_money(view.loans_owed_minor, code, country),
             ),
         ]
-        if state.cycle_status != "open":
+        if view.cycle_status != "open":
             lines.append(
                 t(N_("The cycle is shared out: start the next cycle (c) to hold meetings"))
             )
-        if self.book.load_draft(self.group_id) is not None:
+        if view.meeting_in_progress:
             lines.append(t(N_("A meeting is in progress on this device: m continues it")))
-        lines.append(backup_line(self.book))
+        lines.append(backup_line(self.session))
         self.query_one("#home-status", Static).update("\n".join(lines))
         menu = self.query_one(OptionList)
         highlighted = menu.highlighted
         menu.clear_options()
         menu.add_options([Option(f"{key}  {t(label)}", id=action) for action, key, label in MENU])
         menu.highlighted = highlighted or 0
+
+    @staticmethod
+    def _meetings_line(view: GroupOverview) -> str:
+        """This cycle's meetings, counted as the list of groups counts them, and the last one
+        by its number in the book (which counts every cycle's) and its date."""
+        if view.last_meeting is None or view.last_meeting_on is None:
+            return t(N_("Meetings this cycle: {count}"), count=view.meetings_this_cycle)
+        return t(
+            N_("Meetings this cycle: {count} · the last: no. {number} in the book, {date}"),
+            count=view.meetings_this_cycle,
+            number=view.last_meeting,
+            date=view.last_meeting_on.isoformat(),
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -109,46 +118,45 @@ class GroupHomeScreen(GroupScreen):
         self.app.pop_screen()
 
     def action_open(self, what: str) -> None:
-        book, group, today = self.book, self.group_id, self.today
-        state = book.state(group)
+        session, group, today = self.session, self.group_id, self.today
         if what == "meeting":
-            if book.read_only:
+            if session.read_only:
                 self.notify(t(READ_ONLY), severity="error", timeout=10)
                 return
-            if state.cycle_status != "open" and book.load_draft(group) is None:
+            view = self.reader.overview(group, today)
+            if view.cycle_status != "open" and not view.meeting_in_progress:
                 self.notify(t(N_("Start the next cycle first (c)")), severity="warning")
                 return
             from tui.screens.meeting import MeetingScreen
 
-            self.app.push_screen(MeetingScreen(book, group, today))
+            self.app.push_screen(MeetingScreen(session, group, today))
         elif what == "members":
             from tui.screens.members import MembersScreen
 
-            self.app.push_screen(MembersScreen(book, group, today))
+            self.app.push_screen(MembersScreen(session, group, today))
         elif what == "loans":
             from tui.screens.loans import LoansScreen
 
-            self.app.push_screen(LoansScreen(book, group, today))
+            self.app.push_screen(LoansScreen(session, group, today))
         elif what == "cycle":
             from tui.screens.cycle import CycleScreen
 
-            self.app.push_screen(CycleScreen(book, group, today))
+            self.app.push_screen(CycleScreen(session, group, today))
         elif what == "charts":
             from tui.screens.charts import ChartsScreen
 
-            self.app.push_screen(ChartsScreen(book, group))
+            self.app.push_screen(ChartsScreen(session, group))
         elif what == "roles":
             from tui.screens.roles import RolesScreen
 
-            self.app.push_screen(RolesScreen(book, group, today))
+            self.app.push_screen(RolesScreen(session, group, today))
         elif what == "reopen":
             self._reopen()
 
     def _reopen(self) -> None:
         from tui.screens.prompt import PromptScreen
 
-        state = self.book.state(self.group_id)
-        last = state.last_meeting
+        last = self.reader.state(self.group_id).last_meeting
         if last is None:
             self.notify(t(N_("there is no meeting to reopen")), severity="warning")
             return
@@ -158,7 +166,7 @@ class GroupHomeScreen(GroupScreen):
                 return
             try:
                 self.book.reopen_last_meeting(self.group_id, reason=reason)
-            except LedgerError as error:
+            except BookError as error:
                 self.notify(problem_text(error.problem), severity="error")
                 return
             self.notify(

@@ -9,11 +9,12 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from ledger import N_
+from tui.names import short_names
 from tui.screens.base import GroupScreen
 from tui.text import right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
 
-DUE_SOON_DAYS = 14
+MEMBER_WIDTH = 24
 
 
 class LoansScreen(GroupScreen):
@@ -30,50 +31,45 @@ class LoansScreen(GroupScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        state = self.book.state(self.group_id)
-        cur, code, country = state.currency, state.currency.code, state.country
-        loans = sorted(state.open_loans(), key=lambda loan: (loan.due_on, loan.number))
-        owed = {loan.number: state.loan_owed_minor(loan) for loan in loans}
-        late = [loan for loan in loans if state.is_late(loan, self.today)]
-        total = sum(owed.values())
-        late_owed = sum(owed[loan.number] for loan in late)
+        view = self.reader.loans(self.group_id, self.today)
+        cur, code, country = self.state.currency, view.currency, view.country
         self.query_one("#loans-title", Static).update(
-            t(N_("{group} · loans on {date}"), group=state.name, date=self.today.isoformat())
+            t(N_("{group} · loans on {date}"), group=view.name, date=self.today.isoformat())
         )
-        at_risk = f"{late_owed * 100 // total}%" if total else "0%"
         self.query_one("#loans-summary", Static).update(
             t(
                 N_(
                     "{count} open, owing {owed} · {late} late, owing {late_owed} "
                     "({at_risk} at risk)"
                 ),
-                count=len(loans),
-                owed=show_money(total, code, country),
-                late=len(late),
-                late_owed=show_money(late_owed, code, country),
-                at_risk=at_risk,
+                count=len(view.loans),
+                owed=show_money(view.owed_minor, code, country),
+                late=len(view.late),
+                late_owed=show_money(view.late_owed_minor, code, country),
+                at_risk=f"{view.at_risk_percent}%",
             )
         )
         table = self.query_one(DataTable)
         table.add_column(t(N_("Loan")), key="loan")
-        table.add_column(t(N_("Member")), key="member", width=20)
+        table.add_column(t(N_("Member")), key="member", width=MEMBER_WIDTH)
         table.add_column(t(N_("Lent")), key="principal")
         table.add_column(t(N_("Owed")), key="owed")
         table.add_column(t(N_("Due")), key="due")
         table.add_column(t(N_("State")), key="state")
-        for loan in loans:
-            member = state.members.get(loan.member_id)
-            if state.is_late(loan, self.today):
+        # "M07 " and her name: the names cut so that two borrowers never look the same
+        names = short_names([loan.name for loan in view.loans], MEMBER_WIDTH - 4)
+        for loan, name in zip(view.loans, names, strict=True):
+            if loan.late:
                 status = t(N_("LATE"))
-            elif (loan.due_on - self.today).days <= DUE_SOON_DAYS:
+            elif loan.due_soon:
                 status = t(N_("due soon"))
             else:
                 status = ""
             table.add_row(
                 f"L{loan.number}",
-                f"{loan.member_id} {member.name if member else ''}",
+                f"{loan.member_id} {name}",
                 right(show_amount(loan.principal_minor, cur, country)),
-                right(show_amount(owed[loan.number], cur, country)),
+                right(show_amount(loan.owed_minor, cur, country)),
                 loan.due_on.isoformat(),
                 status,
                 key=str(loan.number),

@@ -8,23 +8,25 @@ journal is written once, when the facilitator confirms the closing count.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from contextlib import suppress
+from datetime import UTC, date, datetime
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
-from ledger import N_, LedgerError
+from ledger import N_
 from tui.screens.base import GroupScreen
-from tui.sheet import COLUMNS, Defaults, Place, Sheet, missing_counts, usual_shares
-from tui.text import problem_text, show_money, t, typed_amount
+from tui.sheet import COLUMNS, Built, Defaults, Place, Sheet, missing_counts
+from tui.text import language, problem_text, show_money, t, typed_amount
 from tui.widgets.footer import KeysFooter
-from tui.widgets.grid import GridView, MeetingGrid
-from vsla.book import queries
-from vsla.book.service import Book, MeetingRefused
-from vsla.domain.entries import Bowls, MeetingPlan
+from tui.widgets.grid import GridView, MeetingGrid, legend
+from vsla.book.errors import BookError, MeetingRefused
+from vsla.book.session import BookSession
+from vsla.domain.entries import Bowls
 from vsla.domain.planner import MeetingOutcome
 
 COUNT_INPUTS = {
@@ -33,6 +35,12 @@ COUNT_INPUTS = {
     "close-loan_fund": ("closing", "loan_fund"),
     "close-social_fund": ("closing", "social_fund"),
 }
+# A draft this version cannot read is kept under this setting (and its time), never lost.
+UNREADABLE_DRAFT = "unreadable_draft:{group}:{time}"
+KEPT_ASIDE = N_(
+    "The meeting kept on this device could not be read (typed with another version of the "
+    "app?). It is kept aside, untouched, as {key}; a new meeting sheet starts."
+)
 FOCUS_ORDER = (
     "open-loan_fund",
     "open-social_fund",
@@ -43,21 +51,13 @@ FOCUS_ORDER = (
 )
 
 
-def meeting_date(book: Book, group_id: str, today: date) -> tuple[date, bool]:
-    """The date a new meeting is held on, and whether it adds to a reopened meeting."""
-    state = book.state(group_id)
-    last = state.last_meeting
-    if last is not None and last.status == "open":
-        return last.date, True
-    if last is not None and last.date >= today:
-        return last.date + timedelta(days=state.constitution.meeting_interval_days), False
-    return today, False
-
-
 class MeetingScreen(GroupScreen):
     HELP = N_(
         "Go down each column in turn, as the meeting goes round the circle.\n\n"
-        "- Typing a number replaces the cell; Enter confirms it and goes to the next member.\n"
+        "- Typing a number replaces the cell; Enter confirms it and goes to the next member "
+        "who can take a value there (absent and excused members pay nothing in: Enter passes "
+        "them; a proxy pays for the member). A key that cannot go in a cell is refused, and "
+        "the line under the grid says why.\n"
         "- At the foot of a column, Enter goes to the next step (after attendance: the opening "
         "count of the box).\n"
         "- Tab and Shift+Tab move between columns, the arrows anywhere; Home and End go to the "
@@ -76,7 +76,8 @@ class MeetingScreen(GroupScreen):
         "until it is put right.\n"
         "- Nothing is written to the book until you confirm the closing count. Everything you "
         "type is kept on this device: if the app closes, open the meeting again to continue. "
-        "Ctrl+X throws away what was typed (after a question)."
+        "Ctrl+X throws away what was typed (after a question; Enter keeps it). What the "
+        "titles of the columns mean is below."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", N_("Leave")),
@@ -89,17 +90,19 @@ class MeetingScreen(GroupScreen):
         Binding("ctrl+x", "discard", N_("Throw away"), show=False, priority=True),
     ]
 
-    def __init__(self, book: Book, group_id: str, today: date) -> None:
-        super().__init__(book, group_id, today)
+    def __init__(self, session: BookSession, group_id: str, today: date) -> None:
+        super().__init__(session, group_id, today)
         self.cur = self.state.currency
         self.code = self.cur.code
         self.country = self.state.country
         self.resumed = False
         self.dropped: list[str] = []
         self.saved_at = ""
+        self.unreadable: str | None = None  # a draft that could not be read, not yet kept aside
+        self.kept_aside = ""  # the setting it was kept under
         self.sheet = self._load_sheet()
         self.outcome: MeetingOutcome | None = None
-        self.built = self.sheet.build(self.cur)
+        self.built = self._build()
         self.problems: dict[Place, list[str]] = {}
         self.due_minor: dict[str, int] = {}
         self._shown: dict[str, str] = {}
@@ -110,36 +113,65 @@ class MeetingScreen(GroupScreen):
 
     def _defaults(self) -> Defaults:
         rules = self.state.constitution
-        last = None
-        if self.state.last_meeting is not None:
-            last = queries.meeting(self.book.db, self.group_id, self.state.last_meeting.number)
         return Defaults(
-            social_fund_text=typed_amount(rules.social_fund_minor, self.cur)
+            social_fund_text=typed_amount(rules.social_fund_minor, self.cur, self.country)
             if rules.social_fund_minor
             else "",
             shares_min=rules.shares_min,
             term_max_months=rules.loan_term_max_months,
-            usual_shares=usual_shares(last, rules.share_value_minor, self.state.cycle_number),
+            usual_shares=self.reader.usual_shares(self.group_id),
             fines=tuple(sorted(rules.fines_minor)),
         )
 
     def _load_sheet(self) -> Sheet:
         defaults = self._defaults()
-        draft = self.book.load_draft(self.group_id)
+        draft = self.reader.draft(self.group_id)
         if draft is not None:
             try:
                 sheet, self.dropped = Sheet.from_json(draft, self.state, defaults)
-            except (ValueError, KeyError, TypeError):
-                pass  # an unreadable draft is left in place and a new sheet starts
+            except (ValueError, KeyError, TypeError, AttributeError):
+                # Typed by another version of the app, perhaps: a new sheet starts, and the
+                # draft is kept aside before the first key can overwrite it.
+                self.unreadable = draft
             else:
                 self.resumed = True
                 return sheet
-        day, reopened = meeting_date(self.book, self.group_id, self.today)
-        sheet = Sheet.new(self.state, day, defaults, reopened=reopened)
+        held = self.reader.next_meeting(self.group_id, self.today)
+        sheet = Sheet.new(self.state, held.on, defaults, reopened=held.reopened)
         sheet.started_at = datetime.now(UTC).isoformat(timespec="seconds")
         return sheet
 
     # -- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> Built:
+        return self.sheet.build(self.cur, language=language(), country=self.country)
+
+    def keep_aside(self) -> bool:
+        """Keep the unreadable draft under a setting of its own; False while it cannot be
+        written (another program writing the book): then nothing may overwrite it."""
+        draft = self.unreadable
+        if draft is None:
+            return True
+        key = self._aside_key()
+        try:
+            self.book.set_setting(key, draft)
+        except BookError as error:
+            if not self.unsaved:  # said once, not at every key
+                self.notify(problem_text(error.problem), severity="warning", timeout=10)
+            return False
+        self.unreadable, self.kept_aside = None, key
+        # Its copy is safe: no "meeting in progress" that no version of the app can resume.
+        with suppress(BookError):
+            self.book.discard_draft(self.group_id)
+        self.notify(t(KEPT_ASIDE, key=key), severity="warning", timeout=30)
+        return True
+
+    def _aside_key(self) -> str:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        key = UNREADABLE_DRAFT.format(group=self.group_id, time=stamp)
+        while self.reader.setting(key) is not None:  # never over an earlier one
+            key += "+"
+        return key
 
     def compose(self) -> ComposeResult:
         yield Static("", id="meeting-title", classes="title")
@@ -170,6 +202,7 @@ class MeetingScreen(GroupScreen):
         return self.query_one(MeetingGrid)
 
     def on_mount(self) -> None:
+        self.keep_aside()
         self._due_amounts()
         self.refresh_outcome(save=False)
         if self.resumed:
@@ -186,6 +219,10 @@ class MeetingScreen(GroupScreen):
             )
         self._focus(self.sheet.focus)
 
+    def help_extra(self) -> str:
+        """F1 adds what the grid's titles mean."""
+        return legend()
+
     def _focus(self, name: str) -> None:
         if name in FOCUS_ORDER:
             self.query_one(f"#{name}", Input).focus()
@@ -196,20 +233,10 @@ class MeetingScreen(GroupScreen):
 
     def _due_amounts(self) -> None:
         """What each borrower owes today before repaying (service charges due today added)."""
-        empty = self.book.preview_meeting(self.group_id, MeetingPlan(date=self.sheet.date))
-        after = empty.state_after
-        self.due_minor = (
-            {}
-            if after is None
-            else {
-                m.member_id: after.member_loan_owed_minor(m.member_id)
-                for m in after.active_members()
-                if after.member_loan_owed_minor(m.member_id)
-            }
-        )
+        self.due_minor = self.book.amounts_due(self.group_id, self.sheet.date)
 
     def refresh_outcome(self, *, save: bool = True) -> None:
-        built = self.built = self.sheet.build(self.cur)
+        built = self.built = self._build()
         outcome = self.book.preview_meeting(self.group_id, built.plan)
         problems: dict[Place, list[str]] = {}
         for found in built.problems:
@@ -237,6 +264,9 @@ class MeetingScreen(GroupScreen):
         self._show_title(outcome)
 
     def save_draft(self) -> None:
+        if not self.keep_aside():
+            self.unsaved = True  # the unreadable draft first: until then, nothing replaces it
+            return
         self.kept = True
         try:
             self.book.save_draft(
@@ -244,7 +274,7 @@ class MeetingScreen(GroupScreen):
                 self.sheet.to_json(),
                 now=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-        except LedgerError as error:
+        except BookError as error:
             # What was typed stays on screen and is saved at the next key; say it once.
             if not self.unsaved:
                 self.notify(problem_text(error.problem), severity="warning", timeout=10)
@@ -283,7 +313,7 @@ class MeetingScreen(GroupScreen):
     def _show_totals(self, outcome: MeetingOutcome) -> None:
         totals = outcome.totals_minor
         expected = outcome.expected_closing
-        lines = [
+        sentences = [
             t(
                 N_("In: social {social} · shares {shares} · repaid {repaid} · fines {fines}"),
                 social=self._money(totals.get("social_fund", 0)),
@@ -302,7 +332,18 @@ class MeetingScreen(GroupScreen):
                 social_fund=self._money(expected.social_fund_minor),
             ),
         ]
-        self._put("#totals", "\n".join(lines))
+        # Each sentence wraps between its parts, never inside an amount: however large the
+        # fines grow, the line of what the box should hold stays on screen.
+        self._put("#totals", "\n".join(self._wrapped(sentence) for sentence in sentences))
+
+    def _wrapped(self, sentence: str) -> str:
+        return "\n".join(wrap_parts(sentence, max(self.size.width - 2, 20)))
+
+    def on_resize(self) -> None:
+        if self.outcome is not None:
+            self._shown.clear()
+            self._show_totals(self.outcome)
+            self._show_counts(self.outcome)
 
     def _count_problems(self, when: str) -> list[str]:
         found = []
@@ -331,7 +372,7 @@ class MeetingScreen(GroupScreen):
             line = self._difference_text("opening")
         else:
             line = "✓ " + last_close
-        self._put("#opening-info", line)
+        self._put("#opening-info", self._wrapped(line))
         opening.set_class(bool(problems), "problem")
         closing = self.query_one("#closing-info", Static)
         problems = self._count_problems("closing")
@@ -341,7 +382,7 @@ class MeetingScreen(GroupScreen):
             text = t(N_("Count both bowls at the end, type the amounts, then Enter"))
         else:
             text = self._difference_text("closing") + " · " + t(N_("Enter: close the meeting"))
-        self._put("#closing-info", text)
+        self._put("#closing-info", self._wrapped(text))
         closing.set_class(bool(problems), "problem")
 
     def _difference_text(self, when: str) -> str:
@@ -375,17 +416,21 @@ class MeetingScreen(GroupScreen):
         elif event.column in ("loan", "term"):
             self._focus("close-loan_fund")
         else:
-            self.grid.move_to(0, COLUMNS.index(event.column) + 1)
+            self.grid.move_to_top(COLUMNS[COLUMNS.index(event.column) + 1])
 
     def on_meeting_grid_leave(self, event: MeetingGrid.Leave) -> None:
         event.stop()
         self._focus("close-loan_fund" if event.forward else "open-reason")
 
-    def on_descendant_focus(self) -> None:
-        focused = self.focused
-        name = "grid" if isinstance(focused, MeetingGrid) else (focused.id if focused else None)
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # The widget the event is about: by the time it is handled, focus may have moved on.
+        focused = event.widget
+        name = "grid" if isinstance(focused, MeetingGrid) else focused.id
         if name and name != self.sheet.focus and (name == "grid" or name in FOCUS_ORDER):
             self.sheet.focus = name
+        # The grid's hint line names the step being typed, the counts included.
+        step = {"open": "opening", "close": "closing"}.get((name or "").partition("-")[0])
+        self.grid.show_outside(step)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -423,7 +468,7 @@ class MeetingScreen(GroupScreen):
             if name == "open-social_fund" and self._needs_reason("opening"):
                 self._focus("open-reason")
             else:
-                self.grid.move_to(0, COLUMNS.index("social_fund"))
+                self.grid.move_to_top("social_fund")
                 self.grid.focus()
         elif name == "close-loan_fund":
             self._focus("close-social_fund")
@@ -551,7 +596,7 @@ class MeetingScreen(GroupScreen):
             self.notify(problem_text(first.problem, self.country), severity="error")
             self.refresh_outcome()
             return
-        except LedgerError as error:
+        except BookError as error:
             # A broken rule, or the file: another program writing it (the typing is kept;
             # Enter tries again), read-only, damaged.
             self.notify(problem_text(error.problem, self.country), severity="error", timeout=10)
@@ -559,7 +604,7 @@ class MeetingScreen(GroupScreen):
         queued = outcome.receipts_queued
         from tui.screens.summary import SummaryScreen
 
-        self.app.switch_screen(SummaryScreen(self.book, self.group_id, outcome, queued))
+        self.app.switch_screen(SummaryScreen(self.session, self.group_id, outcome, queued))
 
     def go_to(self, place: Place) -> None:
         member, where = place
@@ -580,7 +625,7 @@ class MeetingScreen(GroupScreen):
     # -- actions ---------------------------------------------------------------------------
 
     def action_leave(self) -> None:
-        if self.book.load_draft(self.group_id) is not None:
+        if self.reader.draft(self.group_id) is not None:
             self.notify(t(N_("The meeting is kept on this device: open it again to continue")))
         self.app.pop_screen()
 
@@ -597,6 +642,8 @@ class MeetingScreen(GroupScreen):
                 t(N_("Throw away this meeting?")),
                 [t(N_("Everything typed for it is lost. Nothing of it was written to the book."))],
                 yes=N_("Throw it away"),
+                no=N_("Keep the meeting"),
+                danger=True,
             ),
             done,
         )
@@ -641,7 +688,7 @@ class MeetingScreen(GroupScreen):
                 self.refresh_outcome()
 
         self.app.push_screen(
-            CorrectionsScreen(self.book, self.group_id, self.sheet.reversals, self.country), done
+            CorrectionsScreen(self.session, self.group_id, self.sheet.reversals, self.country), done
         )
 
     def action_date(self) -> None:
@@ -662,3 +709,15 @@ class MeetingScreen(GroupScreen):
             ),
             done,
         )
+
+
+def wrap_parts(sentence: str, width: int, sep: str = " · ") -> list[str]:
+    """`sentence` on lines of at most `width`, broken only between its " · " parts (the next
+    lines indented); a part longer than a line has a line of its own."""
+    lines: list[str] = []
+    for part in sentence.split(sep):
+        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(("  " if lines else "") + part)
+    return lines

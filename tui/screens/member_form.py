@@ -11,9 +11,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ledger import N_, LedgerError
+from ledger import N_
 from tui.text import problem_text, t
 from tui.widgets.field import Check, Field, focus_after
+from vsla.book.errors import BookError
 from vsla.domain.people import (
     Member,
     check_gender,
@@ -32,7 +33,7 @@ def refusal(check: Callable[[str], object]) -> Check:
     def checked(text: str) -> str | None:
         try:
             check(text)
-        except LedgerError as error:
+        except BookError as error:
             return problem_text(error.problem)
         return None
 
@@ -112,6 +113,7 @@ class MemberFormScreen(ModalScreen[bool]):
                 yield Button(t(N_("Go back")), id="cancel")
 
     def on_mount(self) -> None:
+        self.typed = self._values()
         first = "#input-name" if self.member is not None else "#input-member_id"
         self.query_one(first).focus()
 
@@ -125,7 +127,7 @@ class MemberFormScreen(ModalScreen[bool]):
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(False)
+            self.action_cancel()
 
     def action_save(self) -> None:
         fields = {f.key: f for f in self.query(Field)}
@@ -146,5 +148,10 @@ class MemberFormScreen(ModalScreen[bool]):
         else:
             self.query_one("#refused", Static).update(problem)
 
+    def _values(self) -> dict[str, str]:
+        return {f.key: f.value for f in self.query(Field)}
+
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        from tui.screens.confirm import leave_unsaved
+
+        leave_unsaved(self, self._values() != self.typed, lambda: self.dismiss(False))

@@ -8,13 +8,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from ledger import N_, LedgerError
+from ledger import N_
+from tui.names import short_names
 from tui.screens.base import GroupScreen
 from tui.text import problem_text, right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
-from vsla.book.queries import statement_of
+from vsla.book.errors import BookError
 from vsla.domain.people import Member
 from vsla.domain.words import ROLE_NAMES
+
+NAME_WIDTH = 30
 
 
 class MembersScreen(GroupScreen):
@@ -39,7 +42,7 @@ class MembersScreen(GroupScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(t(N_("No.")), key="member")
-        table.add_column(t(N_("Name")), key="name", width=22)
+        table.add_column(t(N_("Name")), key="name", width=NAME_WIDTH)
         table.add_column(t(N_("Shares")), key="shares")
         table.add_column(t(N_("Savings")), key="savings")
         table.add_column(t(N_("Owes")), key="owes")
@@ -47,29 +50,29 @@ class MembersScreen(GroupScreen):
         table.focus()
 
     def refresh_members(self, keep: str | None = None) -> None:
-        self.state = state = self.book.state(self.group_id)
+        self.state = self.reader.state(self.group_id)
+        listed = self.reader.members(self.group_id)
+        members = listed.active()
         self.query_one("#members-title", Static).update(
-            t(
-                N_("{group} · members ({count})"),
-                group=state.name,
-                count=len(state.active_members()),
-            )
+            t(N_("{group} · members ({count})"), group=listed.name, count=len(members))
         )
         table = self.query_one(DataTable)
         table.clear()
-        cur, country = state.currency, state.country
+        cur, country = self.state.currency, listed.country
         man = t(N_("man"))
-        for m in state.active_members():
-            owed = state.member_owed_minor(m.member_id)
+        names = short_names(
+            [m.name + ("" if m.gender == "F" else f" ({man})") for m in members], NAME_WIDTH
+        )
+        for m, name in zip(members, names, strict=True):
             table.add_row(
                 m.member_id,
-                m.name + ("" if m.gender == "F" else f" ({man})"),
-                right(str(state.shares(m.member_id))),
-                right(show_amount(state.savings_minor(m.member_id), cur, country)),
-                right(show_amount(owed, cur, country) if owed else ""),
+                name,
+                right(str(m.shares)),
+                right(show_amount(m.savings_minor, cur, country)),
+                right(show_amount(m.owed_minor, cur, country) if m.owed_minor else ""),
                 key=m.member_id,
             )
-        if keep is not None and keep in state.members:
+        if keep is not None and any(m.member_id == keep for m in members):
             table.move_cursor(row=table.get_row_index(keep))
         self.show_statement()
 
@@ -91,7 +94,7 @@ class MembersScreen(GroupScreen):
             return
         state, code, country = self.state, self.state.currency.code, self.state.country
         member = state.members[member_id]
-        s = statement_of(state, member_id, on=self.today)
+        s = self.reader.statement(self.group_id, member_id, self.today)
         roles = ", ".join(t(ROLE_NAMES.get(r, r)) for r in member.roles)
         no_phone = t(N_("no phone"))
         lines = [
@@ -99,27 +102,27 @@ class MembersScreen(GroupScreen):
             + (f" · {roles}" if roles else ""),
             t(
                 N_("Shares {shares} · savings {savings} · social fund paid {social}"),
-                shares=s["shares"],
-                savings=show_money(s["savings_minor"], code, country),
-                social=show_money(s["social_fund_paid_minor"], code, country),
+                shares=s.shares,
+                savings=show_money(s.savings_minor, code, country),
+                social=show_money(s.social_fund_paid_minor, code, country),
             ),
         ]
-        loan = s["loan"]
+        loan = s.loan
         if loan:
             lines.append(
                 t(
                     N_("Loan owed {owed} (service charge {charges}) · due {due}"),
-                    owed=show_money(loan["owed_minor"], code, country),
-                    charges=show_money(loan["charges_owed_minor"], code, country),
-                    due=loan["due_date"],
+                    owed=show_money(loan.owed_minor, code, country),
+                    charges=show_money(loan.charges_owed_minor, code, country),
+                    due=loan.due_on.isoformat(),
                 )
-                + (" · " + t(N_("LATE")) if loan["late"] else "")
+                + (" · " + t(N_("LATE")) if loan.late else "")
             )
         else:
             lines.append(t(N_("No loan")))
-        if s["fines_owed_minor"]:
+        if s.fines_owed_minor:
             lines.append(
-                t(N_("Fines owed {owed}"), owed=show_money(s["fines_owed_minor"], code, country))
+                t(N_("Fines owed {owed}"), owed=show_money(s.fines_owed_minor, code, country))
             )
         panel.update("\n".join(lines))
 
@@ -155,7 +158,7 @@ class MembersScreen(GroupScreen):
                 self.book.add_member(
                     self.group_id, member, on=self.today, mid_cycle_agreed=mid_cycle_agreed
                 )
-            except LedgerError as error:
+            except BookError as error:
                 return problem_text(error.problem)
             self.refresh_members(keep=member.member_id)
             return None
@@ -182,7 +185,7 @@ class MembersScreen(GroupScreen):
                     if member.language and member.language != before.language
                     else None,
                 )
-            except LedgerError as error:
+            except BookError as error:
                 return problem_text(error.problem)
             self.refresh_members(keep=member_id)
             return None
@@ -192,7 +195,7 @@ class MembersScreen(GroupScreen):
     def action_roles(self) -> None:
         from tui.screens.roles import RolesScreen
 
-        self.app.push_screen(RolesScreen(self.book, self.group_id, self.today))
+        self.app.push_screen(RolesScreen(self.session, self.group_id, self.today))
 
     def on_screen_resume(self) -> None:
         self.refresh_members(keep=self.selected())

@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ledger import N_, LedgerError
+from ledger import N_
 from tui.screens.base import GroupScreen
 from tui.text import problem_text, t
 from tui.widgets.field import Check, Field, focus_after
 from tui.widgets.footer import KeysFooter
+from vsla.book.errors import BookError
 from vsla.domain.people import ROLE_LIMITS, role_problems
 
 ROLE_LABELS = {
@@ -59,12 +60,13 @@ class RolesScreen(GroupScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.saved = self.roles()
         self.query(Field).first().input.focus()
 
     def roles(self) -> dict[str, list[str]]:
         return {f.key: member_numbers(f.value) for f in self.query(Field)}
 
-    def problems(self) -> list[LedgerError]:
+    def problems(self) -> list[BookError]:
         return role_problems(self.roles(), [m.member_id for m in self.state.active_members()])
 
     def _role_check(self, role: str) -> Check:
@@ -93,11 +95,13 @@ class RolesScreen(GroupScreen):
             return
         try:
             self.book.assign_roles(self.group_id, self.roles(), on=self.today)
-        except LedgerError as error:
+        except BookError as error:
             self.query_one("#roles-problems", Static).update(problem_text(error.problem))
             return
         self.notify(t(N_("Roles saved")))
         self.app.pop_screen()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        from tui.screens.confirm import leave_unsaved
+
+        leave_unsaved(self, self.roles() != self.saved, self.app.pop_screen)

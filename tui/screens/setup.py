@@ -11,23 +11,29 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
-from ledger import N_, Currency, LedgerError, currency, parse_amount, parse_count
-from tui.text import problem_text, t
+from ledger import N_, Currency, currency, parse_count
+from tui.screens.base import BookScreen
+from tui.text import language, problem_text, t
 from tui.widgets.field import Field, focus_after
 from tui.widgets.footer import KeysFooter
-from vsla.book.service import Book
+from vsla.book.errors import BookError
+from vsla.book.session import BookSession
+from vsla.display import parse_money
 from vsla.domain.constitution import Constitution, ServiceCharge
 from vsla.domain.people import CURRENCY_COUNTRY, check_group_id, check_language, check_name
 
-RATE_RE = re.compile(r"(\d{1,3})(?:\.(\d{1,2}))?")
+RATE_RE = re.compile(r"(\d{1,3})(?:[.,](\d{1,2}))?")
 FINE_RE = re.compile(r"([A-Za-z0-9_]{1,30})=(\S+)")
+# Between fines: spaces, ";", or a comma before the next name ("late=200, absent=500"); a
+# comma between digits belongs to the amount (the decimal mark of French and Lingala).
+FINE_SEPARATOR = re.compile(r"\s+|;|,(?=\s*[A-Za-z_])")
 
 
 def rate_bp(text: str) -> int:
-    """A monthly rate typed in percent ("10", "2.5") as basis points."""
+    """A monthly rate typed in percent ("10", "2.5", "2,5") as basis points: at most two
+    decimals, so either mark is read the same way (a rate has no thousands to group)."""
     match = RATE_RE.fullmatch(text.strip())
     if match is None:
         raise ValueError(text)
@@ -35,18 +41,23 @@ def rate_bp(text: str) -> int:
     return int(whole) * 100 + int(part)
 
 
-def parse_fines(text: str, cur: Currency) -> dict[str, int]:
-    """`late=200 absent=500` → {"late": 20000, "absent": 50000} (in minor units)."""
+def parse_fines(text: str, cur: Currency, country: str | None = None) -> dict[str, int]:
+    """`late=200 absent=500` → {"late": 20000, "absent": 50000} (in minor units); amounts
+    typed the way the current language writes them."""
     fines: dict[str, int] = {}
-    for part in text.replace(",", " ").split():
-        match = FINE_RE.fullmatch(part)
+    for part in FINE_SEPARATOR.split(text):
+        if not part.strip():
+            continue
+        match = FINE_RE.fullmatch(part.strip())
         if match is None:
-            raise ValueError(part)
-        fines[match.group(1).lower()] = parse_amount(match.group(2), cur, allow_zero=False)
+            raise ValueError(part.strip())
+        fines[match.group(1).lower()] = parse_money(
+            match.group(2).rstrip(","), cur.code, language(), country, allow_zero=False
+        )
     return fines
 
 
-class SetupScreen(Screen[None]):
+class SetupScreen(BookScreen):
     HELP = N_(
         "Fill in the group's constitution as the members agreed it; each line says at once "
         "what is wrong. Amounts are in the group's currency. Fines: name=amount separated by "
@@ -57,9 +68,8 @@ class SetupScreen(Screen[None]):
         Binding("ctrl+s", "create", N_("Create group")),
     ]
 
-    def __init__(self, book: Book, today: date) -> None:
-        super().__init__()
-        self.book = book
+    def __init__(self, session: BookSession, today: date) -> None:
+        super().__init__(session)
         self.today = today
 
     def compose(self) -> ComposeResult:
@@ -108,7 +118,7 @@ class SetupScreen(Screen[None]):
         def checked(text: str) -> str | None:
             try:
                 check(text)
-            except LedgerError as error:
+            except BookError as error:
                 return problem_text(error.problem)
             return None
 
@@ -117,7 +127,7 @@ class SetupScreen(Screen[None]):
     def _currency(self) -> Currency | None:
         try:
             return currency(self.value("currency").strip().upper())
-        except LedgerError:
+        except BookError:
             return None
 
     def _amount(self, *, positive: bool, empty_ok: bool = False) -> Callable[[str], str | None]:
@@ -126,17 +136,29 @@ class SetupScreen(Screen[None]):
             if cur is None or (empty_ok and not text.strip()):
                 return None
             try:
-                parse_amount(text, cur, allow_zero=not positive)
-            except LedgerError as error:
+                self._money(text, cur, allow_zero=not positive)
+            except BookError as error:
                 return problem_text(error.problem)
             return None
 
         return checked
 
+    def _typed_country(self) -> str | None:
+        """The group's country as the app will show its money: typed, or its currency's."""
+        country = self.value("country").strip().upper()
+        if re.fullmatch(r"[A-Z]{2}", country):
+            return country
+        cur = self._currency()
+        return CURRENCY_COUNTRY.get(cur.code) if cur is not None else None
+
+    def _money(self, text: str, cur: Currency, *, allow_zero: bool = True) -> int:
+        """An amount read the way the language and the group's country write numbers."""
+        return parse_money(text, cur.code, language(), self._typed_country(), allow_zero=allow_zero)
+
     def _count(self, text: str) -> str | None:
         try:
             parse_count(text)
-        except LedgerError as error:
+        except BookError as error:
             return problem_text(error.problem)
         return None
 
@@ -169,8 +191,8 @@ class SetupScreen(Screen[None]):
         if cur is None:
             return None
         try:
-            parse_fines(text, cur)
-        except LedgerError as error:
+            parse_fines(text, cur, self._typed_country())
+        except BookError as error:
             return problem_text(error.problem)
         except ValueError as error:
             return t(N_('"{value}": write each fine as name=amount'), value=str(error))
@@ -182,7 +204,11 @@ class SetupScreen(Screen[None]):
         return self.query_one(f"#field-{key}", Field).value
 
     def on_mount(self) -> None:
+        self.typed = self._values()
         self.query(Field).first().input.focus()
+
+    def _values(self) -> dict[str, str]:
+        return {f.key: f.value for f in self.query(Field)}
 
     def on_field_submitted(self, event: Field.Submitted) -> None:
         event.stop()
@@ -195,17 +221,17 @@ class SetupScreen(Screen[None]):
         rounding = self.value("rounding").strip()
         return Constitution(
             currency=cur.code,
-            share_value_minor=parse_amount(self.value("share_value"), cur),
+            share_value_minor=self._money(self.value("share_value"), cur),
             shares_min=parse_count(self.value("shares_min")),
             shares_max=parse_count(self.value("shares_max")),
-            social_fund_minor=parse_amount(self.value("social_fund"), cur),
+            social_fund_minor=self._money(self.value("social_fund"), cur),
             meeting_interval_days=parse_count(self.value("interval")),
             loan_multiple=parse_count(self.value("loan_multiple")),
             loan_term_max_months=parse_count(self.value("term_max")),
             service_charge=ServiceCharge(self.value("method").strip()),
             service_charge_rate_bp=rate_bp(self.value("rate")),
-            fines_minor=parse_fines(self.value("fines"), cur),
-            payout_rounding_minor=parse_amount(rounding, cur) if rounding else 1,
+            fines_minor=parse_fines(self.value("fines"), cur, self._typed_country()),
+            payout_rounding_minor=self._money(rounding, cur) if rounding else 1,
         )
 
     def action_create(self) -> None:
@@ -236,15 +262,17 @@ class SetupScreen(Screen[None]):
                 country=self.value("country").strip().upper()
                 or CURRENCY_COUNTRY.get(constitution.currency),
             )
-        except LedgerError as error:
+        except BookError as error:
             problem.update(problem_text(error.problem))
             return
         from tui.screens.home import GroupHomeScreen
         from tui.screens.members import MembersScreen
 
         self.notify(t(N_("Group created: now add its members (a)")))
-        self.app.switch_screen(GroupHomeScreen(self.book, group_id, self.today))
-        self.app.push_screen(MembersScreen(self.book, group_id, self.today))
+        self.app.switch_screen(GroupHomeScreen(self.session, group_id, self.today))
+        self.app.push_screen(MembersScreen(self.session, group_id, self.today))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        from tui.screens.confirm import leave_unsaved
+
+        leave_unsaved(self, self._values() != self.typed, self.app.pop_screen)

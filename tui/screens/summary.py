@@ -6,17 +6,21 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ledger import N_, LedgerError
+from ledger import N_
+from tui.names import short_names
+from tui.screens.base import BookScreen
 from tui.text import backup_line, problem_text, right, show_amount, show_money, t
 from tui.widgets.footer import KeysFooter
-from vsla.book.service import Book
+from vsla.book.errors import BookError
+from vsla.book.session import BookSession
 from vsla.domain.planner import MeetingOutcome
 
+NAME_WIDTH = 24
 
-class SummaryScreen(Screen[None]):
+
+class SummaryScreen(BookScreen):
     HELP = N_(
         "The meeting is closed and written to the book. The secretary reads each line aloud so "
         "every member hears what was recorded for her: shares bought today, her total shares, "
@@ -27,13 +31,14 @@ class SummaryScreen(Screen[None]):
         Binding("enter", "done", N_("Done"), show=False),
     ]
 
-    def __init__(self, book: Book, group_id: str, outcome: MeetingOutcome, queued: int) -> None:
-        super().__init__()
-        self.book = book
+    def __init__(
+        self, session: BookSession, group_id: str, outcome: MeetingOutcome, queued: int
+    ) -> None:
+        super().__init__(session)
         self.group_id = group_id
         self.outcome = outcome
         self.queued = queued
-        self.state = book.state(group_id)
+        self.state = self.reader.state(group_id)
 
     def compose(self) -> ComposeResult:
         code, country = self.state.currency.code, self.state.country
@@ -64,16 +69,20 @@ class SummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(t(N_("No.")), key="member")
-        table.add_column(t(N_("Name")), key="name", width=18)
+        table.add_column(t(N_("Name")), key="name", width=NAME_WIDTH)
         table.add_column(t(N_("Bought")), key="bought")
         table.add_column(t(N_("Shares")), key="total")
         table.add_column(t(N_("Loan owed")), key="loan")
         table.add_column(t(N_("Fines owed")), key="fines")
-        for member_id, line in sorted(self.outcome.lines.items()):
-            member = self.state.members.get(member_id)
+        lines = sorted(self.outcome.lines.items())
+        names = short_names(
+            [m.name if (m := self.state.members.get(member_id)) else "" for member_id, _ in lines],
+            NAME_WIDTH,
+        )
+        for (member_id, line), name in zip(lines, names, strict=True):
             table.add_row(
                 member_id,
-                member.name if member else "",
+                name,
                 right(str(line.shares_bought)),
                 right(str(line.total_shares)),
                 right(self._owed(line.loan_owed_minor)),
@@ -88,10 +97,10 @@ class SummaryScreen(Screen[None]):
         problem = self.book.backup_problem
         if problem is not None:
             detail = (
-                problem_text(problem.problem) if isinstance(problem, LedgerError) else str(problem)
+                problem_text(problem.problem) if isinstance(problem, BookError) else str(problem)
             )
             return "⚠ " + t(N_("No backup was made: {problem}"), problem=detail)
-        return backup_line(self.book)
+        return backup_line(self.session)
 
     def _owed(self, amount_minor: int) -> str:
         return (

@@ -20,13 +20,15 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger import N_, Problem
-from vsla.book.check import GroupProblem, audit
-from vsla.book.service import Book
-from vsla.store import NotABook, StoreError, open_database
-from vsla.store.backup import copy_book, integrity_problems, replace_book, set_aside
-from vsla.store.connection import read_only_uri
+from vsla.store.connection import open_database, read_only_uri
+from vsla.store.errors import NotABook, StoreError
+
+if TYPE_CHECKING:
+    from vsla.book.base import BookBase
+    from vsla.book.check import GroupProblem
 
 KEEP_LAST = 10
 _STAMP = "%Y%m%d-%H%M%S-%f"
@@ -75,13 +77,15 @@ def backup_name(book_path: Path, when: datetime) -> str:
 
 
 def make_backup(
-    book: Book,
+    book: BookBase,
     *,
     to: Path | None = None,
     rotate: bool = False,
     now: datetime | None = None,
 ) -> Path:
     """A checked copy of `book`: into `to` (a file, or a folder), else its backup folder."""
+    from vsla.store.backup import copy_book
+
     if book.path is None:
         raise StoreError(
             Problem("backup.memory", N_("a book kept only in memory cannot be backed up"))
@@ -92,6 +96,7 @@ def make_backup(
         target = to / backup_name(book.path, when) if to.is_dir() else to
     else:
         target = folder / backup_name(book.path, when)
+
     heads = _heads(book.db.conn)
     copy_book(book.db.conn, target)
     if not _holds(target, heads):
@@ -216,6 +221,9 @@ def restore_backup(backup: Path, book_path: Path, *, now: datetime | None = None
 
     The book that was there is first kept aside under a new name; nothing is overwritten.
     """
+    from vsla.book.check import audit
+    from vsla.store.backup import replace_book
+
     if not backup.is_file():
         raise NotABook(
             Problem("book.missing", N_("there is no book at {path}"), {"path": str(backup)})
@@ -252,6 +260,8 @@ def _aside_name(book_path: Path, when: datetime) -> Path:
 
 def _keep_aside(book_path: Path, aside: Path) -> None:
     """A consistent copy when SQLite can still read the book, its raw bytes when it cannot."""
+    from vsla.store.backup import copy_book, integrity_problems, set_aside
+
     try:
         db = open_database(book_path, read_only=True)
     except StoreError:

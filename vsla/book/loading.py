@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
-
-import sqlite_utils
+from typing import Any, Protocol
 
 from ledger import N_, Transaction, currency
 from vsla.domain.constitution import Constitution
 from vsla.domain.errors import broken
 from vsla.domain.state import GroupState, LoanState, MeetingState, MemberState
-from vsla.store import Journal
 
 
-def group_exists(db: sqlite_utils.Database, group_id: str) -> bool:
+class Queryable(Protocol):
+    """A plain sqlite3 connection or a sqlite-utils database: what the readers need."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> sqlite3.Cursor: ...
+
+
+def group_exists(db: Queryable, group_id: str) -> bool:
     return db.execute("SELECT 1 FROM groups WHERE id = ?", [group_id]).fetchone() is not None
 
 
-def load_state(db: sqlite_utils.Database, group_id: str) -> GroupState:
+def load_state(db: Queryable, group_id: str) -> GroupState:
     group = db.execute(
         "SELECT name, currency, country, language FROM groups WHERE id = ?", [group_id]
     ).fetchone()
@@ -102,7 +107,12 @@ def load_state(db: sqlite_utils.Database, group_id: str) -> GroupState:
         cycle_status=cycle[2],
         constitution=Constitution.from_json(json.loads(cycle[3])),
         members=members,
-        balances=Journal(db).balances(group_id),
+        balances={
+            str(account): int(amount)
+            for account, amount in db.execute(
+                "SELECT account, balance_minor FROM balances WHERE group_id = ?", [group_id]
+            )
+        },
         loans=loans,
         last_meeting=None
         if last is None
@@ -112,7 +122,9 @@ def load_state(db: sqlite_utils.Database, group_id: str) -> GroupState:
     )
 
 
-def entry_lookup(db: sqlite_utils.Database) -> object:
+def entry_lookup(db: Any) -> object:
+    from vsla.store import Journal
+
     journal = Journal(db)
 
     def lookup(entry_id: str) -> tuple[Transaction, int] | None:

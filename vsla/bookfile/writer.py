@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
@@ -19,6 +19,9 @@ from vsla.bookfile.model import FORMAT
 from vsla.domain.constitution import Constitution
 from vsla.domain.errors import broken
 from vsla.store import Journal
+
+if TYPE_CHECKING:
+    from vsla.book.service import Book
 
 _DERIVED_KINDS = frozenset(
     {
@@ -258,6 +261,11 @@ def book_document(journal: Journal, group_id: str) -> dict[str, Any]:
             "group.unknown", N_('there is no group "{group}" in this book'), group=group_id
         )
     return _Writer(journal.records(group_id)).write()
+
+
+def group_book(book: Book, group_id: str) -> dict[str, Any]:
+    """The group as a group book (docs/book-format.md), from its journal alone."""
+    return book_document(book.journal, group_id)
 
 
 def to_toml(document: dict[str, Any]) -> str:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ledger import N_, currency, format_fraction, parse_amount
-from vsla.book.check import audit
-from vsla.book.service import currency_of
-from vsla.bookfile.reader import import_book
+from ledger import N_
+from vsla.book.errors import MeetingRefused
 from vsla.cli.common import (
     EXIT_PROBLEMS,
     DbOption,
@@ -24,11 +20,12 @@ from vsla.cli.common import (
     print_json,
     resolve_db,
 )
-from vsla.display import money
-from vsla.domain.shareout import ShareoutPreview
+from vsla.cli.frontends import point_to_demo
 from vsla.i18n import default_language, render_problem, tr
 
-console = Console()
+if TYPE_CHECKING:
+    from vsla.domain.entries import EntryProblem
+    from vsla.domain.shareout import ShareoutPreview
 
 
 def check(db: DbOption = None, as_json: JsonOption = False) -> None:
@@ -39,6 +36,8 @@ def check(db: DbOption = None, as_json: JsonOption = False) -> None:
     path = resolve_db(db)
     if not path.exists():
         fail(tr(N_("there is no book at {path}"), path=str(path)))
+    from vsla.book.check import audit
+
     with bad_input_exits(path):
         result = audit(path)
     found, groups = result.problems, result.groups
@@ -83,7 +82,7 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import a group book: everything in it, or nothing if any rule is broken."""
-    from vsla.bookfile.reader import load_book, removed_unless_imported
+    from vsla.bookfile.reader import import_book, load_book, removed_unless_imported
 
     if not book_file.exists():
         fail(tr(N_("there is no file {path}"), path=str(book_file)))
@@ -117,13 +116,17 @@ def import_(
 
 
 def shareout(
-    group: Annotated[str, typer.Argument(help=tr(N_("the group id")))],
+    group: Annotated[str, typer.Argument(metavar="GROUP", help=tr(N_("the group id")))],
     counted_cash: Annotated[
         str | None,
         typer.Option(
             "--counted-cash",
+            metavar="AMOUNT",
             help=tr(
-                N_("the loan-fund cash counted now, in major units (default: what the book says)")
+                N_(
+                    "the loan-fund cash counted now, in major units (default: what the book "
+                    "says); when it differs from the book, give --reason"
+                )
             ),
         ),
     ] = None,
@@ -131,32 +134,105 @@ def shareout(
         bool, typer.Option("--commit", help=tr(N_("perform the share-out and close the cycle")))
     ] = False,
     on: Annotated[
-        str | None, typer.Option("--date", help=tr(N_("the share-out date (default: today)")))
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help=tr(
+                N_("the share-out date, YYYY-MM-DD (default: today); not before the last meeting")
+            ),
+        ),
     ] = None,
     reason: Annotated[
-        str, typer.Option("--reason", help=tr(N_("why the counted cash differs from the book")))
+        str,
+        typer.Option(
+            "--reason",
+            metavar="TEXT",
+            help=tr(N_("why the counted cash differs from the book (recorded with it)")),
+        ),
     ] = "",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Share-out preview (anyone can recompute it); --commit performs it."""
+    """Share-out preview (anyone can recompute it); --commit performs it.
+
+    Exit status: 0, 1 when the share-out cannot be done as it stands (the preview is still
+    printed), 2 for bad input or a refused --commit (every problem on stderr, nothing
+    recorded).
+    """
     day = parse_date(on, "--date")
+    if reason.strip() and counted_cash is None:
+        fail(tr(N_("--reason explains a counted cash: give --counted-cash with it")))
+    point_to_demo(db)
     with open_book(db, write=commit) as book:
-        code = currency_of(book, group).code
+        code = book.reader.group(group).currency
+        from ledger import currency, parse_amount
+
         counted = None if counted_cash is None else parse_amount(counted_cash, currency(code))
-        preview = book.shareout(
-            group, on=day, counted_cash_minor=counted, reason=reason, commit=commit
-        )
+        try:
+            preview = book.shareout(
+                group, on=day, counted_cash_minor=counted, reason=reason, commit=commit
+            )
+            refused = _wrong_input(preview.problems)
+        except MeetingRefused as error:  # --commit: nothing was recorded
+            refused = _wrong_input(error.problems) or error.problems
+            # the same share-out as a preview, for the figures the messages name
+            preview = book.shareout(group, on=day, counted_cash_minor=counted, reason=reason)
+    if refused:
+        _refuse(refused, preview, code, commit=commit)
     document = shareout_document(preview, code, committed=commit)
     if as_json:
         print_json(document)
     else:
-        _print_shareout(document)
-    if preview.problems and not commit:
+        _print_shareout(document, reason)
+    if preview.problems:
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+def _wrong_input(problems: list[EntryProblem]) -> list[EntryProblem]:
+    """The problems that make the command bad input: a date or a cash count the share-out
+    cannot take. The figures of such a share-out would mean nothing, so none are shown."""
+    return [p for p in problems if p.where != "shareout"]
+
+
+def _refuse(
+    problems: list[EntryProblem], preview: ShareoutPreview, code: str, *, commit: bool
+) -> NoReturn:
+    """Every problem once, on stderr; exit 2 with nothing recorded."""
+    lines = dict.fromkeys(_problem_text(p, preview, code) for p in problems)
+    head = (
+        tr(N_("the share-out was not recorded; fix these first:"))
+        if commit
+        else tr(N_("cannot show the share-out:"))
+    )
+    fail("\n".join([head, *(f"- {line}" for line in lines)]))
+
+
+def _problem_text(problem: EntryProblem, preview: ShareoutPreview, code: str) -> str:
+    from vsla.display import money
+
+    """The problem in the words of the command line: a missing reason names --reason."""
+    if problem.problem.code == "count.reason_missing":
+        language = default_language()
+        return tr(
+            N_(
+                "the counted cash ({counted}) differs from the book ({book}) by {difference}: "
+                "give --reason to record why, or count again"
+            ),
+            counted=money(preview.counted_cash_minor, code, language),
+            book=money(preview.ledger_cash_minor, code, language),
+            difference=money(
+                preview.counted_cash_minor - preview.ledger_cash_minor, code, language
+            ),
+        )
+    text = render_problem(problem.problem)
+    # the shareout's problems name their member already; others get her number in front
+    return f"{problem.member}: {text}" if problem.member and problem.member not in text else text
+
+
 def shareout_document(preview: ShareoutPreview, code: str, *, committed: bool) -> dict[str, Any]:
+    from ledger import currency, format_fraction
+
     cur = currency(code)
     language = default_language()
     return {
@@ -194,8 +270,12 @@ def shareout_document(preview: ShareoutPreview, code: str, *, committed: bool) -
     }
 
 
-def _print_shareout(d: dict[str, Any]) -> None:
+def _print_shareout(d: dict[str, Any], reason: str = "") -> None:
+    from vsla.cli.tables import Column, fitted_table, terminal
+    from vsla.display import money
+
     lang, code = default_language(), d["currency"]
+    console = terminal()
     console.print(
         tr(
             N_("fund {fund} ÷ {shares} shares = {value} a share"),
@@ -205,23 +285,47 @@ def _print_shareout(d: dict[str, Any]) -> None:
         ),
         highlight=False,
     )
-    table = Table(
-        tr(N_("member")), tr(N_("shares")), tr(N_("gross")), tr(N_("owes")), tr(N_("payout"))
-    )
-    for m in d["members"]:
-        table.add_row(
+    if d["counted_cash_minor"] != d["cash_in_book_minor"]:
+        console.print(_cash_difference(d, reason), highlight=False, markup=False)
+    columns = [
+        Column(tr(N_("member")), whole=True),
+        Column(tr(N_("shares")), whole=True),
+        Column(tr(N_("gross"))),
+        Column(tr(N_("owes"))),
+        Column(tr(N_("payout"))),
+    ]
+    cells = [
+        [
             m["member"],
             str(m["shares"]),
             money(m["gross_minor"], code, lang),
             money(m["owed_minor"], code, lang),
             money(m["payout_minor"], code, lang),
-        )
-    console.print(table)
+        ]
+        for m in d["members"]
+    ]
+    console.print(fitted_table(columns, cells, console.width))
     console.print(
         tr(N_("remainder: {amount}"), amount=money(d["remainder_minor"], code, lang)),
         highlight=False,
     )
-    for problem in d["problems"]:
-        console.print("[red]" + problem["message"] + "[/red]")
+    if d["problems"]:
+        console.print(tr(N_("the share-out cannot be done as it stands:")), style="red")
+    for message in dict.fromkeys(problem["message"] for problem in d["problems"]):
+        console.print(f"- {message}", style="red", highlight=False, markup=False)
     if d["committed"]:
         console.print(tr(N_("share-out recorded; the cycle is closed")))
+
+
+def _cash_difference(d: dict[str, Any], reason: str) -> str:
+    from vsla.display import money
+
+    """The counted cash is what is shared out; the book's figure and the reason stay in view."""
+    lang, code = default_language(), d["currency"]
+    return tr(
+        N_("cash counted {counted}, the book says {book}: a difference of {difference} ({reason})"),
+        counted=money(d["counted_cash_minor"], code, lang),
+        book=money(d["cash_in_book_minor"], code, lang),
+        difference=money(d["counted_cash_minor"] - d["cash_in_book_minor"], code, lang),
+        reason=reason.strip(),
+    )

@@ -6,18 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ledger import N_
-from vsla.book.backups import (
-    BackupRefused,
-    default_backup_dir,
-    list_backups,
-    make_backup,
-    restore_backup,
-)
-from vsla.book.check import audit
 from vsla.cli.common import (
     EXIT_BAD_INPUT,
     DbOption,
@@ -28,8 +18,6 @@ from vsla.cli.common import (
     resolve_db,
 )
 from vsla.i18n import default_language, render_problem, tr
-
-console = Console()
 
 
 def backup(
@@ -43,6 +31,8 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """Back the book up now: a checked copy, never written over another file."""
+    from vsla.book.backups import make_backup
+
     with open_book(db) as book:
         made = make_backup(book, to=to, rotate=to is None)
     typer.echo(tr(N_("backup written: {path}"), path=str(made)))
@@ -50,6 +40,8 @@ def backup(
 
 def backups(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the book's backups, newest first, with the last meeting of each group in them."""
+    from vsla.book.backups import default_backup_dir, list_backups
+
     path = resolve_db(db)
     with bad_input_exits(path):
         found = list_backups(path)
@@ -80,17 +72,27 @@ def backups(db: DbOption = None, as_json: JsonOption = False) -> None:
     if not found:
         typer.echo(tr(N_("no backups yet in {folder}"), folder=str(default_backup_dir(path))))
         return
-    table = Table(tr(N_("made (UTC)")), tr(N_("last meetings")), tr(N_("file")))
+    from vsla.cli.tables import Column, fitted_table, terminal
+
+    columns = [
+        Column(tr(N_("made (UTC)")), whole=True),
+        Column(tr(N_("last meetings"))),
+        Column(tr(N_("file")), whole=True),
+    ]
+    rows = []
     for b in found:
         marks = ", ".join(
             f"{g.group_id} {g.last_meeting or '-'} ({g.last_meeting_on or '-'})" for g in b.groups
         )
-        table.add_row(
-            b.made_at.strftime("%Y-%m-%d %H:%M"),
-            marks if b.readable else tr(N_("unreadable")),
-            str(b.path),
+        rows.append(
+            [
+                b.made_at.strftime("%Y-%m-%d %H:%M"),
+                marks if b.readable else tr(N_("unreadable")),
+                str(b.path),
+            ]
         )
-    console.print(table)
+    console = terminal()
+    console.print(fitted_table(columns, rows, console.width))
 
 
 def restore(
@@ -100,6 +102,8 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Replace the book by a backup that passes `vsla check`; the book is kept aside first."""
+    from vsla.book.backups import BackupRefused, restore_backup
+
     path = resolve_db(db)
     language = default_language()
     with bad_input_exits(None):
@@ -116,6 +120,8 @@ def restore(
             raise typer.Exit(EXIT_BAD_INPUT) from refused
     if restored.aside is not None:
         typer.echo(tr(N_("the book that was there is kept as {path}"), path=str(restored.aside)))
+    from vsla.book.check import audit
+
     with bad_input_exits(path):
         problems = audit(path).problems
     typer.echo(

@@ -8,16 +8,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import platformdirs
 import typer
 
-from ledger import N_, LedgerError
-from vsla.book.service import Book, MeetingRefused, store_errors
+from ledger import N_
+from vsla.book.errors import (
+    BookDamaged,
+    BookError,
+    BookReadOnly,
+    MeetingRefused,
+    NotABook,
+    failures_as_book_errors,
+)
 from vsla.domain.dates import date_out_of_range
 from vsla.i18n import default_language, render_problem, tr
-from vsla.store import BookDamaged, BookReadOnly, NotABook
+
+if TYPE_CHECKING:
+    from vsla.book.reader import Reader
+    from vsla.book.service import Book
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -39,6 +49,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="VSLA_DB",
+        metavar="PATH",
         help=tr(N_("the book database (default: a file in your data folder)")),
         dir_okay=False,
         show_default=False,
@@ -77,7 +88,7 @@ def bad_input_exits(book_path: Path | None = None) -> Iterator[None]:
             )
             message += f"\n{advice}" if advice else ""
         fail(message)
-    except LedgerError as error:
+    except BookError as error:
         fail(
             render_problem(error.problem, language)
             if not hasattr(error, "located")
@@ -85,7 +96,7 @@ def bad_input_exits(book_path: Path | None = None) -> Iterator[None]:
         )
 
 
-def _located(error: LedgerError, language: str) -> str:
+def _located(error: BookError, language: str) -> str:
     from vsla.bookfile.reader import describe
 
     return describe(error.located, language)  # type: ignore[attr-defined]
@@ -107,7 +118,9 @@ def open_book(db: Path | None, *, write: bool = False, create: bool = False) -> 
                 path=str(path),
             )
         )
-    with bad_input_exits(path), store_errors():
+    with bad_input_exits(path), failures_as_book_errors():
+        from vsla.book.service import Book
+
         if write:
             from vsla.book.backups import default_backup_dir
 
@@ -121,6 +134,31 @@ def open_book(db: Path | None, *, write: bool = False, create: bool = False) -> 
             yield book
         finally:
             book.close()
+
+
+@contextmanager
+def open_reader(db: Path | None) -> Iterator[Reader]:
+    """The book for a command that only reads: its read side, nothing more loaded (a
+    read-only file is read all the same). Failures are messages and exit status 2."""
+    path = resolve_db(db)
+    if not path.exists():
+        fail(
+            tr(
+                N_("there is no book at {path} (use --db or VSLA_DB, or `vsla import`)"),
+                path=str(path),
+            )
+        )
+    with bad_input_exits(path):
+        from vsla.book.reader import Reader
+
+        try:
+            reader = Reader.open(path)
+        except BookReadOnly:
+            reader = Reader.open(path, read_only=True)
+        try:
+            yield reader
+        finally:
+            reader.close()
 
 
 def print_json(document: Any) -> None:

@@ -6,21 +6,23 @@ and `vsla demo` look it up at run time, so the core never depends on the app.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, cast
 
 import typer
 
 from ledger import N_
-from vsla.cli.common import DbOption, bad_input_exits, demo_db, fail, resolve_db
+from vsla.cli.common import DbOption, bad_input_exits, default_db, demo_db, fail, resolve_db
 from vsla.i18n import tr
 
 Frontend = Callable[[Path], None]
 
 
 def find_frontend(name: str = "tui") -> Frontend | None:
+    from importlib.metadata import entry_points  # slow to import: only when the app opens
+
     for entry in entry_points(group="vsla.frontends"):
         if entry.name == name:
             return cast(Frontend, entry.load())
@@ -58,9 +60,34 @@ def demo(
     path = db if db is not None else demo_db()
     with bad_input_exits():
         created = ensure_demo(path)
-    if created:
-        typer.echo(tr(N_("demo book created at {path}"), path=str(path)), err=True)
+    # Said before the app takes the screen: the demo book is not the default book, and the
+    # other commands find it only when told where it is.
+    where = N_("demo book created at {path}") if created else N_("demo book already at {path}")
+    typer.echo(tr(where, path=str(path)), err=True)
+    typer.echo(how_to_use(path), err=True)
     if not no_open:
         open_app(path)
-    elif not created:
-        typer.echo(tr(N_("demo book already at {path}"), path=str(path)), err=True)
+
+
+def how_to_use(path: Path) -> str:
+    """How the other commands read the book at `path`, which is not the default book."""
+    return tr(
+        N_("read it with --db, e.g. vsla groups --db {path}, or set VSLA_DB={path}"),
+        path=shlex.quote(str(path)),
+    )
+
+
+def point_to_demo(db: Path | None) -> None:
+    """Before a command reads the default book: when there is none there but the demo book
+    exists, say how to read the demo book (exit 2) rather than only that there is no book."""
+    if db is not None or default_db().exists() or not demo_db().exists():
+        return
+    fail(
+        tr(
+            N_("there is no book at {path}; the demo book is at {demo}"),
+            path=str(default_db()),
+            demo=str(demo_db()),
+        )
+        + "\n"
+        + how_to_use(demo_db())
+    )

@@ -7,8 +7,12 @@ itself. Amounts are written with the commodity on the left and the currency's IS
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from ledger import Currency, Record, Transaction, format_minor
+from ledger import Currency, Record, Transaction, currency, format_minor
+
+if TYPE_CHECKING:
+    from vsla.book.service import Book as BookBase
 
 
 def _clean(text: str) -> str:
@@ -67,3 +71,11 @@ def hledger_text(
     accounts: Iterable[str],
 ) -> str:
     return "\n".join(hledger_lines(group_id, group_name, cur, records, accounts)) + "\n"
+
+
+def hledger_of(book: BookBase, group_id: str) -> str:
+    """The group's whole journal for hledger (an unknown group is refused)."""
+    group = book.reader.group(group_id)
+    accounts = book.journal.recomputed_balances(group_id).keys()
+    records = book.journal.records(group_id)
+    return hledger_text(group_id, group.name, currency(group.currency), records, accounts)

@@ -1,15 +1,17 @@
-"""SMS receipts after a meeting, queued in the outbox in the meeting's own SQLite transaction
-and sent after commit (never inside the meeting save). Minimal by design: phones are shared
-and watched, so a receipt says what was recorded today and no more."""
+"""SMS receipts after a meeting, queued in the outbox in the meeting's own SQLite transaction.
+Nothing sends them yet: the outbox rows stay `pending` until the hub's sender exists. Minimal
+by design: phones are shared and watched, so a receipt says what was recorded today and no
+more."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlite_utils
-from babel.numbers import format_decimal
 
-from ledger import N_, Currency, new_id
+from ledger import N_, new_id
+from vsla.display import money
 from vsla.domain.planner import MeetingOutcome
 from vsla.domain.state import GroupState, MemberState
 from vsla.i18n import tr
@@ -17,18 +19,25 @@ from vsla.sms.gsm import to_gsm7
 
 SMS_LIMIT = 160
 
+IdSource = Callable[[], str]
+Clock = Callable[[], datetime]
 
-def sms_money(amount_minor: int, cur: Currency, language: str) -> str:
-    whole, part = divmod(amount_minor, cur.unit_minor)
-    value = whole if part == 0 else amount_minor / cur.unit_minor
-    text = format_decimal(value, locale=language if language != "ln" else "fr")
-    return to_gsm7(f"{cur.code} {text}")
+
+def utc_now() -> datetime:
+    """The default clock: now, in UTC."""
+    return datetime.now(UTC)
+
+
+def sms_money(amount_minor: int, code: str, language: str) -> str:
+    """An amount written the way the app writes it in `language` (`vsla.display.money`: exact,
+    from integer minor units), in GSM-7: "UGX 8,000", "1 234,50 CDF"."""
+    return to_gsm7(money(amount_minor, code, language))
 
 
 def receipt_text(state: GroupState, outcome: MeetingOutcome, member: MemberState) -> str:
     line = outcome.lines[member.member_id]
     language = member.language or state.language
-    cur = state.currency
+    code = state.currency.code
     parts = [
         tr(
             N_("{group} {date}:"),
@@ -43,7 +52,7 @@ def receipt_text(state: GroupState, outcome: MeetingOutcome, member: MemberState
             language,
             bought=line.shares_bought,
             total=line.total_shares,
-            savings=sms_money(line.savings_minor, cur, language),
+            savings=sms_money(line.savings_minor, code, language),
         ),
     ]
     for amount_minor, message in (
@@ -53,14 +62,25 @@ def receipt_text(state: GroupState, outcome: MeetingOutcome, member: MemberState
         (line.fines_owed_minor, N_("fines owed {amount}.")),
     ):
         if amount_minor:
-            parts.append(tr(message, language, amount=sms_money(amount_minor, cur, language)))
+            parts.append(tr(message, language, amount=sms_money(amount_minor, code, language)))
     text = to_gsm7(" ".join(parts))
     return text if len(text) <= SMS_LIMIT else text[: SMS_LIMIT - 3] + "..."
 
 
-def queue_receipts(db: sqlite_utils.Database, state: GroupState, outcome: MeetingOutcome) -> int:
-    """One receipt per member with a phone who had something recorded; returns how many."""
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+def queue_receipts(
+    db: sqlite_utils.Database,
+    state: GroupState,
+    outcome: MeetingOutcome,
+    *,
+    ids: IdSource = new_id,
+    clock: Clock = utc_now,
+) -> int:
+    """One receipt per member with a phone who had something recorded; returns how many.
+
+    Each row's id comes from `ids` and its `created_at` from `clock` (an aware datetime,
+    stored in UTC to the second): pass the book's, so that ids and times are the book's own.
+    """
+    now = clock().astimezone(UTC).isoformat(timespec="seconds")
     rows = []
     opted_out = {
         str(r[0])
@@ -82,7 +102,7 @@ def queue_receipts(db: sqlite_utils.Database, state: GroupState, outcome: Meetin
             continue
         rows.append(
             (
-                new_id(),
+                ids(),
                 state.group_id,
                 member_id,
                 member.phone,

@@ -16,9 +16,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-import sqlite_utils
 
 from ledger import N_, Problem
 from vsla.store.errors import (
@@ -29,6 +28,9 @@ from vsla.store.errors import (
     translated,
 )
 from vsla.store.schema import MIGRATIONS
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
 _SYNCHRONOUS_FULL = 2
@@ -46,35 +48,27 @@ def read_only_uri(path: Path) -> str:
     return f"file:{quote(str(path.resolve()))}?mode=ro"
 
 
-def open_database(
+def connect(
     path: str | Path,
     *,
-    migrate: bool = True,
     read_only: bool = False,
     create: bool = True,
     timeout_ms: int | None = None,
-) -> sqlite_utils.Database:
-    """Open the book at `path` (":memory:" gives a throwaway one).
+) -> tuple[sqlite3.Connection, bool]:
+    """A connection to the book at `path` with the settings a book needs, and whether the
+    book is new (nothing was at `path`, or ":memory:"). Its schema is not migrated.
 
-    `create`: make a new book if nothing is at `path`. `read_only`: no writes, no migration.
-    Raises NotABook, BookReadOnly, BookDamaged or StoreError, never a bare SQLite error.
+    This is all a reader needs, and costs no more than `sqlite3` to import: the app's first
+    screen and the quick commands read through it. Raises NotABook, BookReadOnly, BookDamaged
+    or StoreError, never a bare SQLite error.
     """
     memory = str(path) == ":memory:"
     file = Path(path)
-    new = not memory and not file.exists()
+    new = memory or not file.exists()
     if not memory:
         _refuse_what_is_not_a_book(file, new=new, create=create and not read_only)
-    if new:
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise StoreError(
-                Problem(
-                    "book.cannot_open",
-                    N_("the book file cannot be opened ({detail})"),
-                    {"detail": f"{file.parent}: {error.strerror or error}"},
-                )
-            ) from error
+    if new and not memory:
+        _make_folder(file)
     elif not memory and not read_only:
         _refuse_read_only(file)
     timeout = busy_timeout_ms() if timeout_ms is None else timeout_ms
@@ -87,17 +81,57 @@ def open_database(
             conn = sqlite3.connect(str(path), timeout=timeout / 1000, check_same_thread=False)
     except sqlite3.Error as error:
         raise translated(error) from error
-    db = sqlite_utils.Database(conn, strict=True)
     try:
         with store_errors():
-            _configure(db, timeout, wal=not memory and not read_only)
-            _check_version(db, file, new=new or memory, read_only=read_only)
-            if migrate and not read_only:
-                apply_migrations(db)
+            _configure(conn, timeout, wal=not memory and not read_only)
+            _check_version(conn, file, new=new, read_only=read_only)
     except StoreError:
         conn.close()
         raise
+    return conn, new
+
+
+def open_database(
+    path: str | Path,
+    *,
+    migrate: bool = True,
+    read_only: bool = False,
+    create: bool = True,
+    timeout_ms: int | None = None,
+) -> sqlite_utils.Database:
+    """Open the book at `path` (":memory:" gives a throwaway one), its schema brought up to
+    date unless `read_only` (or not `migrate`). See `connect`."""
+    conn, _new = connect(path, read_only=read_only, create=create, timeout_ms=timeout_ms)
+    return as_database(conn, migrate=migrate and not read_only)
+
+
+def as_database(conn: sqlite3.Connection, *, migrate: bool = True) -> sqlite_utils.Database:
+    """The connection wrapped for sqlite-utils (imported only here: it is slow to import),
+    with the migrations applied when `migrate`."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn, strict=True)
+    if migrate:
+        try:
+            with store_errors():
+                apply_migrations(db)
+        except StoreError:
+            conn.close()
+            raise
     return db
+
+
+def _make_folder(file: Path) -> None:
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            Problem(
+                "book.cannot_open",
+                N_("the book file cannot be opened ({detail})"),
+                {"detail": f"{file.parent}: {error.strerror or error}"},
+            )
+        ) from error
 
 
 def _refuse_what_is_not_a_book(file: Path, *, new: bool, create: bool) -> None:
@@ -159,9 +193,12 @@ def _refuse_read_only(file: Path) -> None:
         ) from error
 
 
-def _configure(db: sqlite_utils.Database, timeout_ms: int, *, wal: bool) -> None:
-    conn = db.conn
-    with db.ensure_autocommit_on():
+def _configure(conn: sqlite3.Connection, timeout_ms: int, *, wal: bool) -> None:
+    # In autocommit, as journal_mode cannot change inside a transaction; then back to
+    # Python's default, which the rest of the store (and sqlite-utils) expects.
+    level = conn.isolation_level
+    conn.isolation_level = None
+    try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
         if wal:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -175,6 +212,8 @@ def _configure(db: sqlite_utils.Database, timeout_ms: int, *, wal: bool) -> None
                 )
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+    finally:
+        conn.isolation_level = level
     if conn.execute("PRAGMA synchronous").fetchone()[0] != _SYNCHRONOUS_FULL:
         raise StoreError(
             Problem(
@@ -184,8 +223,8 @@ def _configure(db: sqlite_utils.Database, timeout_ms: int, *, wal: bool) -> None
         )
 
 
-def _check_version(db: sqlite_utils.Database, file: Path, *, new: bool, read_only: bool) -> None:
-    current = schema_version(db)
+def _check_version(conn: sqlite3.Connection, file: Path, *, new: bool, read_only: bool) -> None:
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if current > len(MIGRATIONS):
         raise NotABook(
             Problem(
@@ -196,7 +235,7 @@ def _check_version(db: sqlite_utils.Database, file: Path, *, new: bool, read_onl
         )
     if new:
         return
-    has_journal = db.execute(
+    has_journal = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'"
     ).fetchone()
     if current == 0 or has_journal is None:

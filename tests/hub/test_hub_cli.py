@@ -115,8 +115,15 @@ def test_an_officer_gives_a_code_and_resets_a_pin(book_path: Path) -> None:
         cli, ["hub", "pin-reset", "umoja", "M03", "--db", str(book_path)], env=env
     )
     assert reset.exit_code == 0 and "new activation code" in reset.output
+    again = CliRunner().invoke(
+        cli, ["hub", "pin-reset", "umoja", "M03", "--json", "--db", str(book_path)], env=env
+    )
+    assert again.exit_code == 0, again.output
+    new_code = json.loads(again.stdout)["code"]
     book = Book.open(book_path)
-    assert MemberAccess(book, KEY).check_pin("umoja", "M03", "4821", NOW).check is Check.VOID
+    access = MemberAccess(book, KEY)
+    assert access.check_pin("umoja", "M03", "4821", NOW).check is Check.VOID
+    assert access.check_code("umoja", "M03", new_code, NOW).check is Check.OK
     book.close()
     without = CliRunner().invoke(
         cli,

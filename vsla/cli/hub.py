@@ -68,23 +68,7 @@ def activation_code(
     as_json: JsonOption = False,
 ) -> None:
     """A one-time code for the member's first USSD session (give it to her in person)."""
-    from vsla.book.access import CODE_LIFETIME, MemberAccess, hub_pin_key
-
-    now = datetime.now(UTC)
-    with open_book(db, write=True) as book:
-        code = MemberAccess(book, hub_pin_key(config)).issue_code(group, member, now)
-    expires = (now + CODE_LIFETIME).date().isoformat()
-    if as_json:
-        print_json({"group": group, "member": member, "code": code, "expires": expires})
-        return
-    typer.echo(
-        tr(
-            N_("activation code for {member}: {code} (one use, until {date})"),
-            member=member,
-            code=code,
-            date=expires,
-        )
-    )
+    _give_code(group, member, config, db, as_json, reset=False)
 
 
 @hub_app.command("pin-reset")
@@ -93,21 +77,31 @@ def pin_reset(
     member: MemberArg,
     config: ConfigOption = None,
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """An officer's reset, in person: her PIN and lock go, and a new code lets her back in."""
+    _give_code(group, member, config, db, as_json, reset=True)
+
+
+def _give_code(
+    group: str, member: str, config: Path | None, db: Path | None, as_json: bool, *, reset: bool
+) -> None:
     from vsla.book.access import CODE_LIFETIME, MemberAccess, hub_pin_key
 
     now = datetime.now(UTC)
     with open_book(db, write=True) as book:
-        code = MemberAccess(book, hub_pin_key(config)).reset(group, member, now)
-    typer.echo(
-        tr(
-            N_("PIN of {member} reset; her new activation code: {code} (one use, until {date})"),
-            member=member,
-            code=code,
-            date=(now + CODE_LIFETIME).date().isoformat(),
-        )
+        access = MemberAccess(book, hub_pin_key(config))
+        code = access.reset(group, member, now) if reset else access.issue_code(group, member, now)
+    expires = (now + CODE_LIFETIME).date().isoformat()
+    if as_json:
+        print_json({"group": group, "member": member, "code": code, "expires": expires})
+        return
+    said = (
+        N_("PIN of {member} reset; her new activation code: {code} (one use, until {date})")
+        if reset
+        else N_("activation code for {member}: {code} (one use, until {date})")
     )
+    typer.echo(tr(said, member=member, code=code, date=expires))
 
 
 @ussd_app.command("simulate")

@@ -21,31 +21,35 @@ import logging
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ussd import texts as x
+from ussd.figures import FiguresCache, NotKept
 from ussd.menu import UssdReply, UssdRequest, handle
 from ussd.port import HubBook
 from ussd.settings import HubSettings
 from vsla.book.access import MemberAccess
-from vsla.book.errors import BookError
+from vsla.book.errors import BookBusy, BookError
 from vsla.book.session import BookSession
 from vsla.book.sessions import SessionLog
 
 log = logging.getLogger("vsla.hub")
 MAX_BODY = 4096  # a whole session's inputs are a few dozen characters
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -77,20 +81,36 @@ class Hub:
         self._local = threading.local()
         self._opened: list[BookSession] = []
         self._lock = threading.Lock()
+        self._opening = threading.Lock()
+        self.book_checked = False  # SQLite's quick check of the file was done in this process
         self._hops: dict[str, deque[float]] = {}
+        self._limiter: anyio.CapacityLimiter | None = None
+        self.figures = FiguresCache()  # members' figures, shared by the worker threads
         self._inputs: dict[str, tuple[float, list[str]]] = {}  # Hubtel sessions: see hubtel()
         self._sequences: dict[str, str] = {}  # the last hop of each of them
 
     # -- the book, one connection per thread -------------------------------------------------
 
+    async def in_thread(self, work: Callable[..., T], *args: Any) -> T:
+        """`work` on a worker thread, at most `book_threads` at once. The work is Python and
+        SQLite under one GIL: more threads than cores only make them wait for each other
+        and for the thread that reads the requests (measured: bench/ussd.py)."""
+        if self._limiter is None:  # made on the event loop, the first time it is needed
+            self._limiter = anyio.CapacityLimiter(self.settings.book_threads)
+        return await anyio.to_thread.run_sync(partial(work, *args), limiter=self._limiter)
+
     def here(self) -> _PerThread:
         found: _PerThread | None = getattr(self._local, "book", None)
         if found is None:
-            session = BookSession.open(self.db_path)
+            # The first connection checks the file (all of it: minutes on a big hub); the
+            # other threads' connections wait for that check and trust it.
+            with self._opening:
+                session = BookSession.open(self.db_path, quick_check=not self.book_checked)
+                self.book_checked = True
             found = _PerThread(
                 session,
                 MemberAccess(session.book, self.key),
-                SessionLog(session.book, self.key),
+                SessionLog(session.book),
             )
             self._local.book = found
             with self._lock:
@@ -132,34 +152,66 @@ class Hub:
 
     # -- the menu, once per request ------------------------------------------------------------
 
-    def screen(self, session_id: str, phone: str, code: str, inputs: list[str], first: bool,
-               digest_of: tuple[str, ...]) -> UssdReply:  # fmt: skip
-        """The reply to one hop, the same to a repeated one; never an exception."""
-        now = self.clock()
-        here = self.here()
+    async def hop(
+        self, session_id: str, phone: str, code: str, inputs: list[str], first: bool
+    ) -> UssdReply:
+        """The reply to one hop. Worked out on the event loop: a hop is a fraction of a
+        millisecond of Python and SQLite, less than handing it to a thread costs under load
+        (bench/ussd.py measures both). Only when the book's write lock is held elsewhere (the
+        app or a sync writing) does the hop go to a worker thread, which may wait for it:
+        the loop never waits. So do a group's figures that must be worked out (a few
+        milliseconds, once per group and meeting). Doing a hop again is safe: each effect
+        is once per input."""
+        args = (session_id, phone, code, inputs, first)
         try:
-            request_digest = here.log.digest(session_id, phone, *digest_of)
-            kept = here.log.answered(session_id, request_digest)
-            if kept is not None:
-                return _reply_from(kept)
-            owner = here.log.owner(session_id)
-            if owner is not None and owner != phone:
-                raise Refused(400, "the session belongs to another phone")
-            ahead = here.log.begin(session_id, phone, code, len(inputs) if first else 0, now)
-            book = HubBook(here.access, here.log, here.session.reader, session_id, now)
-            reply = handle(
-                UssdRequest(session_id, phone, code, tuple(inputs), ahead, now),
-                book,
-                self.settings.default_language,
-            )
-            kept = here.log.answer(session_id, request_digest, _reply_text(reply), now)
-            return _reply_from(kept)
-        except Refused:
+            return self.screen(*args, waiting=False)
+        except (BookBusy, NotKept):
+            return await self.in_thread(self.screen, *args)
+
+    def screen(self, session_id: str, phone: str, code: str, inputs: list[str], first: bool,
+               *, waiting: bool = True) -> UssdReply:  # fmt: skip
+        """The reply to one hop; a repeated hop is worked out again and finds its effects
+        done, so it gets the same screen. Never an exception, except
+        `BookBusy` and `NotKept` when not `waiting` (the event loop's first try)."""
+        now = self.clock()
+        try:
+            here = self.here()
+            with nullcontext() if waiting else here.session.without_waiting():
+                return self._screen(
+                    here, session_id, phone, code, inputs, first, now, inline=not waiting
+                )
+        except (Refused, NotKept):
+            raise
+        except BookBusy:
+            if waiting:
+                log.exception("USSD hop waited too long for the book (session %s)", session_id)
+                return UssdReply(x.say(x.SORRY, self._language_of(phone)), ends=True)
             raise
         except Exception:
             # Never the request: its text holds the PIN.
             log.exception("USSD hop failed (session %s)", session_id)
             return UssdReply(x.say(x.SORRY, self._language_of(phone)), ends=True)
+
+    def _screen(self, here: _PerThread, session_id: str, phone: str, code: str,
+                inputs: list[str], first: bool, now: datetime, *,
+                inline: bool) -> UssdReply:  # fmt: skip
+        opened = here.log.opened(session_id)
+        if opened is not None and opened.phone != phone:
+            raise Refused(400, "the session belongs to another phone")
+        ahead = (
+            opened.dialled_ahead
+            if opened is not None
+            else here.log.begin(session_id, phone, code, len(inputs) if first else 0, now)
+        )
+        book = HubBook(
+            here.access, here.log, here.session.reader, session_id, now, self.figures, inline=inline
+        )
+        reply = handle(
+            UssdRequest(session_id, phone, code, tuple(inputs), ahead, now),
+            book,
+            self.settings.default_language,
+        )
+        return reply
 
     def _language_of(self, phone: str) -> str:
         try:
@@ -187,15 +239,7 @@ class Hub:
         # typed with the code (*384*123*1#).
         inputs = text.split("*") if text else []
         try:
-            reply = await run_in_threadpool(
-                self.screen,
-                session_id,
-                phone,
-                fields["serviceCode"],
-                inputs,
-                True,
-                ("at", text),
-            )
+            reply = await self.hop(session_id, phone, fields["serviceCode"], inputs, True)
         except Refused as refused:
             return PlainTextResponse(refused.reason, refused.status)
         return _at(reply)
@@ -225,7 +269,7 @@ class Hub:
             )
 
         try:
-            await run_in_threadpool(keep)
+            await self.in_thread(keep)
         except BookError:
             log.exception("could not keep the end of session %s", session_id)
         return PlainTextResponse("OK")
@@ -265,10 +309,7 @@ class Hub:
         first = kind == "initiation"
         inputs = self._hubtel_inputs(session_id, message, code, first, sequence)
         try:
-            reply = await run_in_threadpool(
-                self.screen, session_id, phone, _service_code(code), inputs, first,
-                ("hubtel", sequence, str(len(inputs))),
-            )  # fmt: skip
+            reply = await self.hop(session_id, phone, _service_code(code), inputs, first)
         except Refused as refused:
             return PlainTextResponse(refused.reason, refused.status)
         if reply.ends:
@@ -301,7 +342,7 @@ class Hub:
             return {"status": "ok", "groups": len(groups)}
 
         try:
-            return JSONResponse(await run_in_threadpool(probe))
+            return JSONResponse(await self.in_thread(probe))
         except BookError as error:
             return JSONResponse({"status": "unavailable", "problem": error.problem.code}, 503)
 
@@ -327,7 +368,7 @@ class Hub:
             )
 
         try:
-            await run_in_threadpool(keep)
+            await self.in_thread(keep)
         except BookError:
             log.exception("could not keep a delivery report")
         return PlainTextResponse("OK")
@@ -339,10 +380,13 @@ def create_hub(
     *,
     clock: Clock = utc_now,
     background: Callable[[Hub], Callable[[], None]] | None = None,
+    book_checked: bool = False,
 ) -> Starlette:
     """The hub's app; `background`, given the hub, starts its work beside the requests (the
-    SMS sender) and returns how to stop it."""
+    SMS sender) and returns how to stop it. `book_checked`: the caller has just checked the
+    book's file (`vsla hub serve` does before it listens)."""
     hub = Hub(settings, db_path, clock)
+    hub.book_checked = book_checked
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -404,6 +448,7 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
+@lru_cache(maxsize=100_000)  # members call again and again: parse each number once
 def _e164(phone: str) -> str | None:
     """The number as the book keeps it (E.164), or None when it is not a phone number."""
     import phonenumbers
@@ -428,17 +473,6 @@ def _dialled_ahead(message: str, code: str) -> list[str]:
     dialled = message.strip().strip("#").lstrip("*").split("*") if message.strip() else []
     own = code.strip("#").lstrip("*").split("*")
     return dialled[len(own) :] if dialled[: len(own)] == own else []
-
-
-def _reply_text(reply: UssdReply) -> str:
-    return json.dumps(
-        {"text": reply.text, "ends": reply.ends, "secret": reply.secret, "lang": reply.language}
-    )
-
-
-def _reply_from(kept: str) -> UssdReply:
-    data = json.loads(kept)
-    return UssdReply(str(data["text"]), bool(data["ends"]), bool(data["secret"]), str(data["lang"]))
 
 
 def _at(reply: UssdReply) -> Response:

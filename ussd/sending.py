@@ -41,7 +41,7 @@ def sender_loop(hub: Hub) -> Callable[[], None]:
                     report = flush_outbox(session.book, sender, now=hub.clock())
                     if report.messages:
                         log.info("SMS: %s", report.to_json())
-                    SessionLog(session.book, hub.key).forget_before(hub.clock())
+                    SessionLog(session.book).forget_before(hub.clock())
                 except BookError:
                     log.exception("the outbox could not be sent this time")
         finally:

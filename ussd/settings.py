@@ -48,6 +48,12 @@ class HubSettings(BaseSettings):
         default=None, description="Africa's Talking's API address (a test points it elsewhere)"
     )
     sms_every_seconds: float = Field(default=30, gt=0, description="how often the outbox is sent")
+    book_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="threads that read and write the book for the callbacks at once",
+    )
 
     @field_validator("path_token", "pin_key")
     @classmethod

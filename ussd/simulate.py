@@ -50,7 +50,7 @@ def over_http(url: str, phone: str, service_code: str) -> Hop:
 def on_this_machine(db: Path, phone: str, service_code: str, config: Path | None) -> Hop:
     session = BookSession.open(db)
     key = hub_pin_key(config)
-    access, log = MemberAccess(session.book, key), SessionLog(session.book, key)
+    access, log = MemberAccess(session.book, key), SessionLog(session.book)
     session_id = "SIM_" + secrets.token_hex(16)
     now = datetime.now(UTC)
     log.begin(session_id, phone, service_code, 0, now)

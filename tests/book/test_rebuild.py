@@ -34,7 +34,6 @@ DEVICE_ONLY = (
     "member_access",
     "activation_codes",
     "ussd_sessions",
-    "ussd_hops",
     "ussd_effects",
     "ussd_events",
     "sms_reports",

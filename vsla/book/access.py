@@ -215,11 +215,12 @@ class MemberAccess:
             if locked is not None and datetime.fromisoformat(locked) > now:
                 return Verdict(Check.LOCKED)
             if hmac.compare_digest(digest, _digest(self.key, salt, pin)):
-                self.book.db.execute(
-                    "UPDATE member_access SET failures = 0, locked_until = NULL "
-                    "WHERE group_id = ? AND member_id = ?",
-                    [group_id, member_id],
-                )
+                if failures or locked is not None:
+                    self.book.db.execute(
+                        "UPDATE member_access SET failures = 0, locked_until = NULL "
+                        "WHERE group_id = ? AND member_id = ?",
+                        [group_id, member_id],
+                    )
                 return Verdict(Check.OK)
             failures = 0 if locked is not None else failures  # a lock that has passed
             left = MAX_FAILURES - failures - 1

@@ -290,14 +290,6 @@ CREATE TABLE ussd_sessions (
   dialled_ahead INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
-CREATE TABLE ussd_hops (
-  session_id TEXT NOT NULL,
-  request_digest TEXT NOT NULL,
-  reply TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  PRIMARY KEY (session_id, request_digest)
-) STRICT, WITHOUT ROWID;
-
 CREATE TABLE ussd_effects (
   session_id TEXT NOT NULL,
   step INTEGER NOT NULL,

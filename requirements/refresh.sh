@@ -21,4 +21,5 @@ lock() {
   echo "$output: $(grep -c '^[a-z0-9]' "$output") packages"
 }
 lock requirements/app.txt "$@"
-lock requirements/test.txt --extra test "$@"
+lock requirements/hub.txt --extra hub "$@"
+lock requirements/test.txt --extra test --extra hub "$@"

@@ -145,10 +145,10 @@ def test_inside_vsla_each_layer_imports_only_those_below_it(folder: str) -> None
     assert offending == {}
 
 
-# Front ends (the app, the command line, and the coming hub) read through the book's read
-# models and record through its services: no storage of their own, no SQL, no reaching into
-# the book's database or journal, and only the book's errors caught.
-FRONT_ENDS = ("tui", "vsla/cli")
+# Front ends (the app, the command line, the hub's USSD and HTTP services) read through the
+# book's read models and record through its services: no storage of their own, no SQL, no
+# reaching into the book's database or journal, and only the book's errors caught.
+FRONT_ENDS = ("tui", "vsla/cli", "ussd")
 SQL = re.compile(
     r"\b(SELECT\s|INSERT\s+INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s|CREATE\s+(TABLE|INDEX|"
     r"TRIGGER)\s|PRAGMA\s|BEGIN(\s+IMMEDIATE)?\b|COMMIT\b|ROLLBACK\b)"

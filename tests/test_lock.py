@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-LOCKS = {"app": (), "test": ("test",)}
+LOCKS = {"app": (), "hub": ("hub",), "test": ("test", "hub")}
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ ;\\]+)")
 
 
@@ -80,11 +80,12 @@ def test_every_locked_file_has_a_hash(lock: str) -> None:
     assert [name for name, (_v, hashes, _via) in locked.items() if not hashes] == []
 
 
-def test_the_app_lock_is_the_test_lock_without_the_test_tools() -> None:
-    """The demo and the tests run on the same versions of everything they share."""
-    app, test = pins("app"), pins("test")
-    assert set(app) <= set(test)
-    assert {name: app[name][0] for name in app} == {name: test[name][0] for name in app}
+@pytest.mark.parametrize("lock", ["app", "hub"])
+def test_each_lock_is_the_test_lock_without_the_test_tools(lock: str) -> None:
+    """The demo, the hub and the tests run on the same versions of everything they share."""
+    part, test = pins(lock), pins("test")
+    assert set(part) <= set(test)
+    assert {name: part[name][0] for name in part} == {name: test[name][0] for name in part}
 
 
 def test_the_readme_commands_install_the_locks() -> None:

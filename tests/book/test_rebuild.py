@@ -12,7 +12,8 @@ from vsla.book.service import Book
 from vsla.store import Journal, open_database
 
 # Every table the journal makes (the chain itself and what is projected from it). The device's
-# own tables (outbox, meeting_drafts, settings) are not in the journal and are never synced.
+# own tables (outbox, drafts, settings, the hub's access and USSD tables) are not in the
+# journal and are never synced.
 REBUILT = (
     "groups",
     "cycles",
@@ -25,7 +26,18 @@ REBUILT = (
     "postings",
     "journal",
 )
-DEVICE_ONLY = ("outbox", "meeting_drafts", "settings")
+DEVICE_ONLY = (
+    "outbox",
+    "meeting_drafts",
+    "settings",
+    # the hub's: members' PINs and activation codes, USSD sessions, SMS delivery reports
+    "member_access",
+    "activation_codes",
+    "ussd_sessions",
+    "ussd_effects",
+    "ussd_events",
+    "sms_reports",
+)
 GROUP_COLUMN = {"groups": "id"}  # every other table names its group in group_id
 
 Row = tuple[object, ...]

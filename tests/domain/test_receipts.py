@@ -1,6 +1,8 @@
 """SMS receipts are queued in the outbox with the meeting, in the same SQLite transaction,
-only for members with a phone, in GSM-7 and within one SMS; amounts are written exactly, the
-way the app writes them; ids and times are the ones the caller gives."""
+only for members with a phone who paid or received money, once per member and meeting, in
+GSM-7 and within one SMS; they say what changed hands today, and balances only to a member
+who agreed; amounts are written exactly, the way the app writes them; ids and times are the
+ones the caller gives."""
 
 from __future__ import annotations
 
@@ -39,30 +41,93 @@ def test_a_meeting_queues_one_receipt_per_member_with_a_phone(book: Book) -> Non
         ("M01", "+256700000001"),
         ("M02", "+256700000002"),
     ]
-    # M01: 5 shares at meeting 1, 1 more at meeting 2: 6 shares of UGX 1,000 = 6,000 saved;
-    # she borrows 8,000 (at most 3 × 6,000 = 18,000) and owes all of it
+    # M01: 5 shares of UGX 1,000 at meeting 1; 1 more at meeting 2, and she borrows 8,000
+    # (at most 3 × 6,000 = 18,000). Nobody agreed to balances: no total, nothing owed.
     assert [msg for m, _, msg in rows] == [
-        "Umoja Women's Group 2026-01-05: shares 5, total 5 (UGX 5,000).",
-        "Umoja Women's Group 2026-01-12: shares 1, total 6 (UGX 6,000). "
-        "new loan UGX 8,000. loan owed UGX 8,000.",
-        "Umoja Women's Group 2026-01-05: shares 2, total 2 (UGX 2,000).",
+        "Umoja Women's Group 2026-01-05: shares 5 (UGX 5,000).",
+        "Umoja Women's Group 2026-01-12: shares 1 (UGX 1,000). new loan UGX 8,000.",
+        "Umoja Women's Group 2026-01-05: shares 2 (UGX 2,000).",
     ]
     assert all(is_gsm7(msg) and len(msg) <= 160 for _, _, msg in rows)
 
 
-def test_amounts_with_cents_are_written_exactly(book: Book) -> None:
-    """GHS has two decimals: a share of GHS 5.00 (500 pesewas) × 3 = GHS 15.00; a late fine
-    of GHS 2.50 recorded as owed."""
+def ama_susu(book: Book) -> None:
     book.create_group(
         group_id="ama",
         name="Ama Susu",
         constitution=constitution("GHS", share_value_minor=500, fines_minor={"late": 250}),
-        members=[Member("M01", "Ama Mensah", "F", phone="+233241234567")],
+        members=[
+            Member("M01", "Ama Mensah", "F", phone="+233241234567"),
+            Member("M02", "Abena Owusu", "F", phone="+233241234568"),
+        ],
         cycle_start=week(1),
     )
-    meet(book, week(1), Shares("M01", 3), Fine("M01", "late", paid=False), group="ama")
+
+
+def test_amounts_with_cents_are_written_exactly(book: Book) -> None:
+    """GHS has two decimals: a share of GHS 5.00 (500 pesewas) × 3 = GHS 15.00; a late fine
+    of GHS 2.50 paid at once by M02, recorded as owed by M01 (a debt, not a payment: her
+    receipt says nothing of it, since she did not agree to balances)."""
+    ama_susu(book)
+    meet(
+        book,
+        week(1),
+        Shares("M01", 3),
+        Fine("M01", "late", paid=False),
+        Shares("M02", 1),
+        Fine("M02", "late", paid=True),
+        group="ama",
+    )
     assert [msg for _, _, msg in outbox(book)] == [
-        "Ama Susu 2026-01-05: shares 3, total 3 (GHS 15.00). fines owed GHS 2.50."
+        "Ama Susu 2026-01-05: shares 3 (GHS 15.00).",
+        "Ama Susu 2026-01-05: shares 1 (GHS 5.00). fine paid GHS 2.50.",
+    ]
+
+
+def test_balances_only_for_a_member_who_agreed(book: Book) -> None:
+    """M01 agreed at a meeting to receive her balances: savings, loan and fines owed after
+    the meeting; M02 did not, and her receipt holds only what changed hands today."""
+    ama_susu(book)
+    book.update_member("ama", "M01", on=week(1), sms_balances=True)
+    meet(book, week(1), Shares("M01", 3), Shares("M02", 2), group="ama")
+    meet(
+        book,
+        week(2),
+        Shares("M01", 1),
+        Fine("M01", "late", paid=False),
+        NewLoan("M01", 2_000, 1),
+        Shares("M02", 1),
+        NewLoan("M02", 1_000, 1),
+        group="ama",
+    )
+    assert [msg for _, _, msg in outbox(book)] == [
+        # 3 shares of GHS 5.00 = 15.00 saved
+        "Ama Susu 2026-01-05: shares 3 (GHS 15.00). savings GHS 15.00 (3 shares).",
+        # 4 shares = 20.00 saved; a loan of 20.00 (at most 3 × 20.00 = 60.00), owed whole;
+        # the late fine of 2.50 owed
+        "Ama Susu 2026-01-12: shares 1 (GHS 5.00). new loan GHS 20.00. savings GHS 20.00 "
+        "(4 shares). loan owed GHS 20.00. fines owed GHS 2.50.",
+        "Ama Susu 2026-01-05: shares 2 (GHS 10.00).",
+        "Ama Susu 2026-01-12: shares 1 (GHS 5.00). new loan GHS 10.00.",
+    ]
+
+
+def test_one_receipt_per_member_and_meeting_even_when_it_is_reopened(book: Book) -> None:
+    """Meeting 1 reopened and closed again with more for M01 and a first payment from M02:
+    M01 keeps her one receipt of meeting 1 (the key refuses a second), M02 gets hers."""
+    new_group(book)
+    first = meet(book, week(1), Shares("M01", 2))
+    assert first.receipts_queued == 1
+    book.reopen_last_meeting("umoja", reason="M02's shares were forgotten")
+    again = meet(book, week(1), Shares("M01", 1), Shares("M02", 3))
+    assert (first.number, again.number) == (1, 1)
+    assert again.receipts_queued == 1
+    rows = book.db.execute(
+        "SELECT member_id, meeting_number, message FROM outbox ORDER BY member_id"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("M01", 1, "Umoja Women's Group 2026-01-05: shares 2 (UGX 2,000)."),
+        ("M02", 1, "Umoja Women's Group 2026-01-05: shares 3 (UGX 3,000)."),
     ]
 
 

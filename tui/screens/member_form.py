@@ -1,15 +1,17 @@
-"""Add a member, or change her name, phone or language; each value checked as it is typed."""
+"""Add a member, or change her name, phone or language, and what she said about SMS receipts;
+each value checked as it is typed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Checkbox, Static
 
 from ledger import N_
 from tui.text import problem_text, t
@@ -24,6 +26,10 @@ from vsla.domain.people import (
     normalise_phone,
 )
 from vsla.domain.state import GroupState, MemberState
+
+if TYPE_CHECKING:
+    from vsla.book.session import BookSession
+    from vsla.book.sms import SmsChoices
 
 # Saves the member; returns why the book refused her, or None once she is saved.
 Save = Callable[[Member], str | None]
@@ -62,6 +68,7 @@ class MemberFormScreen(ModalScreen[bool]):
         self.state = state
         self.member = member
         self.save = save
+        self.saved: Member | None = None
 
     def _unique_id(self, text: str) -> str | None:
         problem = refusal(check_member_id)(text)
@@ -107,10 +114,73 @@ class MemberFormScreen(ModalScreen[bool]):
                 check=optional(refusal(check_language)),
                 placeholder=self.state.language,
             )
+            yield from self._sms_choices()
             yield Static("", id="refused", classes="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t(N_("Save")), variant="primary", id="save")
                 yield Button(t(N_("Go back")), id="cancel")
+
+    def _sms_choices(self) -> ComposeResult:
+        """Two ticks, each her own decision, said at a meeting: no receipts at all, or
+        receipts that also show her balances (on a shared or watched phone, others read
+        them). Enter never lands on them: only Tab and Space tick them."""
+        self.choices = self._choices_now()
+        if self.choices is None:
+            return
+        yield Checkbox(
+            t(N_("No SMS receipts (she asked)")),
+            self.choices.opted_out,
+            id="sms_opt_out",
+            compact=True,
+        )
+        yield Checkbox(
+            t(N_("SMS receipts with her balances (she agreed)")),
+            self.choices.balances,
+            id="sms_balances",
+            compact=True,
+        )
+
+    def _book(self) -> tuple[BookSession, date] | None:
+        from tui.app import VslaApp
+
+        app = self.app
+        return (app.session, app.today) if isinstance(app, VslaApp) else None
+
+    def _choices_now(self) -> SmsChoices | None:
+        """What she said so far (nothing yet for a new member); None outside the app."""
+        from vsla.book.sms import SmsChoices, member_sms_choices
+
+        found = self._book()
+        if found is None:
+            return None
+        if self.member is None:
+            return SmsChoices(opted_out=False, balances=False)
+        try:
+            return member_sms_choices(found[0].reader, self.state.group_id, self.member.member_id)
+        except BookError:
+            return None
+
+    def _save_choices(self, member_id: str) -> str | None:
+        """Record the ticks that changed; why the book refused them, or None."""
+        found = self._book()
+        if found is None or self.choices is None:
+            return None
+        session, today = found
+        opted_out = self.query_one("#sms_opt_out", Checkbox).value
+        balances = self.query_one("#sms_balances", Checkbox).value
+        if (opted_out, balances) == (self.choices.opted_out, self.choices.balances):
+            return None
+        try:
+            session.book.update_member(
+                self.state.group_id,
+                member_id,
+                on=today,
+                sms_opt_out=opted_out if opted_out != self.choices.opted_out else None,
+                sms_balances=balances if balances != self.choices.balances else None,
+            )
+        except BookError as error:
+            return problem_text(error.problem)
+        return None
 
     def on_mount(self) -> None:
         self.typed = self._values()
@@ -142,14 +212,20 @@ class MemberFormScreen(ModalScreen[bool]):
             phone=fields["phone"].value.strip() or None,
             language=fields["language"].value.strip() or None,
         )
-        problem = self.save(member)
+        # Saved once already when only her SMS choices were refused (the book was busy):
+        # saving a new member again would find her number taken.
+        problem = None if member == self.saved else self.save(member)
+        if problem is None:
+            self.saved = member
+            problem = self._save_choices(member.member_id)
         if problem is None:
             self.dismiss(True)
         else:
             self.query_one("#refused", Static).update(problem)
 
-    def _values(self) -> dict[str, str]:
-        return {f.key: f.value for f in self.query(Field)}
+    def _values(self) -> dict[str, object]:
+        typed: dict[str, object] = {f.key: f.value for f in self.query(Field)}
+        return typed | {str(c.id): c.value for c in self.query(Checkbox)}
 
     def action_cancel(self) -> None:
         from tui.screens.confirm import leave_unsaved

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -31,6 +32,7 @@ class MembersScreen(GroupScreen):
         Binding("a", "add", N_("Add member")),
         Binding("e", "edit", N_("Change")),
         Binding("r", "roles", N_("Roles")),
+        Binding("k", "code", N_("Phone code")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -128,6 +130,39 @@ class MembersScreen(GroupScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_code(self) -> None:
+        """A one-time activation code for the member's first USSD session, on a machine
+        that is the hub (it has the hub's key): she types it on her phone, then her PIN."""
+        from vsla.book.access import CODE_LIFETIME, MemberAccess, hub_pin_key
+
+        member_id = self.selected()
+        if member_id is None:
+            return
+        now = datetime.now(UTC)
+        try:
+            code = MemberAccess(self.book, hub_pin_key()).issue_code(self.group_id, member_id, now)
+        except BookError as error:
+            self.notify(problem_text(error.problem), severity="error", timeout=10)
+            return
+        from tui.screens.notice import NoticeScreen
+
+        self.app.push_screen(
+            NoticeScreen(
+                t(N_("Phone code for {member}"), member=member_id),
+                [
+                    t(N_("Her code: {code}"), code=" ".join([code[:3], code[3:]])),
+                    t(
+                        N_(
+                            "Give it to her in person. It works once, until {date}: she dials "
+                            "the group's USSD code, chooses her language, types this code, "
+                            "then chooses her PIN."
+                        ),
+                        date=(now + CODE_LIFETIME).date().isoformat(),
+                    ),
+                ],
+            )
+        )
 
     def action_add(self) -> None:
         state = self.state

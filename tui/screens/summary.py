@@ -24,7 +24,8 @@ class SummaryScreen(BookScreen):
     HELP = N_(
         "The meeting is closed and written to the book. The secretary reads each line aloud so "
         "every member hears what was recorded for her: shares bought today, her total shares, "
-        "and what she still owes. Members with a phone get the same by SMS."
+        "and what she still owes. Members with a phone get an SMS of what they paid or "
+        "borrowed today (with their balances only if they agreed)."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "done", N_("Done")),

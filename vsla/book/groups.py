@@ -114,6 +114,7 @@ class GroupUseCases(BookBase):
         phone: str | None = None,
         language: str | None = None,
         sms_opt_out: bool | None = None,
+        sms_balances: bool | None = None,
     ) -> None:
         """Change what can change about a member; the change stays in the journal."""
         state = load_state(self.db, group_id)
@@ -129,6 +130,8 @@ class GroupUseCases(BookBase):
             changes["language"] = check_language(language)
         if sms_opt_out is not None:
             changes["sms_opt_out"] = bool(sms_opt_out)
+        if sms_balances is not None:  # she agreed, at a meeting, to balances in her receipts
+            changes["sms_balances"] = bool(sms_balances)
         if phone is not None:
             others = [
                 (m.member_id, m.phone, m.shared_phone)

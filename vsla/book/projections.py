@@ -97,13 +97,15 @@ def _member_joined(db: sqlite_utils.Database, e: Event) -> None:
 
 
 def _member_updated(db: sqlite_utils.Database, e: Event) -> None:
-    for column in ("name", "phone", "language", "shared_phone", "sms_opt_out"):
+    for column in ("name", "phone", "language", "shared_phone", "sms_opt_out", "sms_balances"):
         if column in e.data:
             value = e.data[column]
             db.execute(
                 f"UPDATE members SET {column} = ? WHERE group_id = ? AND member_id = ?",
                 [
-                    int(value) if column in ("shared_phone", "sms_opt_out") else value,
+                    int(value)
+                    if column in ("shared_phone", "sms_opt_out", "sms_balances")
+                    else value,
                     e.group_id,
                     e.member_id,
                 ],

@@ -59,6 +59,7 @@ class Reader:
         self.conn = conn
         self.read_only = read_only
         self._depth = 0
+        self._states: dict[str, GroupState] = {}  # within one snapshot only
 
     @classmethod
     def open(
@@ -85,6 +86,8 @@ class Reader:
                     yield
                 finally:
                     self._depth -= 1
+                    if not self._depth:  # inside a writer's transaction: forget per read
+                        self._states.clear()
                 return
             self.conn.execute("BEGIN")  # deferred: the first read fixes the snapshot (WAL)
             self._depth = 1
@@ -92,6 +95,7 @@ class Reader:
                 yield
             finally:
                 self._depth = 0
+                self._states.clear()
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")  # nothing was written: just let go
 
@@ -111,10 +115,23 @@ class Reader:
 
     @snapshot
     def state(self, group_id: str) -> GroupState:
-        """The group as the rules see it (the meeting screen works on it)."""
+        """The group as the rules see it (the meeting screen works on it). Reads inside one
+        snapshot share it: a screen of figures loads the group once, not once a figure."""
         from vsla.book.loading import load_state
 
-        return load_state(self.conn, group_id)
+        if group_id not in self._states:
+            self._states[group_id] = load_state(self.conn, group_id)
+        return self._states[group_id]
+
+    @snapshot
+    def version(self, group_id: str) -> int:
+        """How many entries the group's journal holds (0: no such group). Every change to a
+        group is a new entry, so whatever is worked out from its state holds while this
+        number stays the same: the hub keeps members' figures by it."""
+        row = self.conn.execute(
+            "SELECT MAX(seq) FROM journal WHERE group_id = ?", [group_id]
+        ).fetchone()
+        return int(row[0] or 0)
 
     @snapshot
     def overview(self, group_id: str, on: date) -> GroupOverview:

@@ -7,6 +7,8 @@ are loaded over the same connection the first time something is recorded or prev
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,10 +37,14 @@ class BookSession:
         self._book = book
 
     @classmethod
-    def open(cls, path: Path, *, timeout_ms: int | None = None) -> BookSession:
+    def open(
+        cls, path: Path, *, timeout_ms: int | None = None, quick_check: bool = True
+    ) -> BookSession:
         """The book at `path`, backed up after every meeting: read-only when the file cannot
         be written (nothing can be recorded then), refused when SQLite finds it damaged. A
-        new book is made where no file is."""
+        new book is made where no file is. `quick_check=False` is for a second connection
+        of a process that checked the file with its first: the check reads the whole file
+        (minutes for a hub's book of thousands of groups)."""
         from vsla.book.backups import default_backup_dir
 
         folder = default_backup_dir(path)
@@ -50,7 +56,7 @@ class BookSession:
             reader = Reader.open(path, timeout_ms=timeout_ms)
         except BookReadOnly:
             reader = Reader.open(path, read_only=True, timeout_ms=timeout_ms)
-        damage = reader.damage()
+        damage = reader.damage() if quick_check else []
         if damage:
             reader.close()
             raise BookDamaged(
@@ -92,6 +98,15 @@ class BookSession:
             return None
         made, where = found[-1]
         return BackupMark(str(where), made.astimezone(UTC).isoformat(), str(folder))
+
+    @contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes in the block raise `BookBusy` at once rather than wait for the write lock
+        (the hub's event loop must never stop; it hands such work to a thread)."""
+        from vsla.store.connection import without_waiting
+
+        with without_waiting(self.reader.conn):
+            yield
 
     def close(self) -> None:
         self.reader.close()

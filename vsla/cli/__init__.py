@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ledger import N_
-from vsla.cli import actions, backups, exporting, frontends, views
+from vsla.cli import actions, backups, exporting, frontends, hub, sms, views
 from vsla.i18n import tr
 
 app = typer.Typer(
@@ -35,6 +35,9 @@ app.command("check")(actions.check)
 app.command("backup")(backups.backup)
 app.command("backups")(backups.backups)
 app.command("restore-backup")(backups.restore)
+app.add_typer(sms.sms_app, name="sms")
+app.add_typer(hub.hub_app, name="hub")
+app.add_typer(hub.ussd_app, name="ussd")
 
 
 def main() -> None:

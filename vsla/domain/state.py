@@ -6,8 +6,7 @@ that moment" and "the cash in the box at that moment" are exact, in meeting orde
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ledger import Currency, Transaction
@@ -74,7 +73,17 @@ class GroupState:
     reversed_ids: set[str] = field(default_factory=set)
 
     def copy(self) -> GroupState:
-        return copy.deepcopy(self)
+        """A copy the planner can change: every mutable part copied, the immutable ones
+        (the constitution, the currency, tuples, dates) shared. A tenth of what deepcopy
+        takes, and the hub previews a share-out on every balance it shows."""
+        return replace(
+            self,
+            members={key: replace(member) for key, member in self.members.items()},
+            balances=dict(self.balances),
+            loans={key: replace(loan) for key, loan in self.loans.items()},
+            last_meeting=None if self.last_meeting is None else replace(self.last_meeting),
+            reversed_ids=set(self.reversed_ids),
+        )
 
     def balance(self, account: str) -> int:
         return self.balances.get(account, 0)

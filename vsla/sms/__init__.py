@@ -1,3 +1,5 @@
-"""SMS: receipts queued in the outbox with the meeting (`vsla.sms.receipts`) and GSM-7 text
-(`vsla.sms.gsm`). Nothing here sends a message: the sender (Africa's Talking, on the hub) is
-still to be written, and the queued receipts wait in the outbox until then."""
+"""SMS: receipts queued in the outbox with the meeting (`vsla.sms.receipts`), GSM-7 text
+(`vsla.sms.gsm`), what the book needs of a sender (`vsla.sms.sending.Sender`) and the real
+one, through Africa's Talking (`vsla.sms.africastalking`, the only module that imports the
+SDK, loaded only when a flush runs). The outbox is sent by `vsla.book.sms.flush_outbox`, on
+the hub."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -24,6 +25,7 @@ from vsla.store.errors import (
     BookReadOnly,
     NotABook,
     StoreError,
+    busy,
     store_errors,
     translated,
 )
@@ -285,10 +287,49 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         with store_errors(), db.atomic():
             yield db
         return
+    # Threads of one process (the hub's) queue here rather than in SQLite's busy handler,
+    # which sleeps up to 100 ms between tries: a queued thread starts as soon as the one
+    # before commits. Past the wait, BEGIN IMMEDIATE still decides, with the busy timeout.
+    if getattr(_NOT_WAITING, "on", False):
+        queued = _WRITERS.acquire(blocking=False)
+        if not queued:
+            raise busy()
+    else:
+        queued = _WRITERS.acquire(timeout=_QUEUE_SECONDS)
+    try:
+        with _begun(db):
+            yield db
+    finally:
+        if queued:
+            _WRITERS.release()
+
+
+_WRITERS = threading.RLock()  # one writer at a time in this process, whatever the book
+_QUEUE_SECONDS = 5.0
+_NOT_WAITING = threading.local()
+
+
+@contextmanager
+def without_waiting(conn: sqlite3.Connection) -> Iterator[None]:
+    """In the block, a write of this thread never waits for the write lock: held by another
+    thread or program, it raises `BookBusy` at once. For a thread that must not stop (the
+    hub's event loop); it does the work again where waiting is allowed."""
+    before = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    conn.execute("PRAGMA busy_timeout = 0")
+    _NOT_WAITING.on = True
+    try:
+        yield
+    finally:
+        _NOT_WAITING.on = False
+        conn.execute(f"PRAGMA busy_timeout = {before}")
+
+
+@contextmanager
+def _begun(db: sqlite_utils.Database) -> Iterator[None]:
     with store_errors():
         db.conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
+        yield
     except BaseException as error:
         _rollback(db.conn)
         if isinstance(error, sqlite3.Error):

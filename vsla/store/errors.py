@@ -52,20 +52,24 @@ def _problem(code: str, message: str, **params: Any) -> Problem:
     return Problem(code, message, params)
 
 
+def busy() -> BookBusy:
+    return BookBusy(
+        _problem(
+            "book.busy",
+            N_(
+                "another program is writing this book; nothing was changed. Wait until it "
+                "has finished, then try again"
+            ),
+        )
+    )
+
+
 def translated(error: sqlite3.Error) -> StoreError:
     """The store's own error for what SQLite raised."""
     primary = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
     detail = str(error)
     if primary in (_BUSY, _LOCKED):
-        return BookBusy(
-            _problem(
-                "book.busy",
-                N_(
-                    "another program is writing this book; nothing was changed. Wait until it "
-                    "has finished, then try again"
-                ),
-            )
-        )
+        return busy()
     if primary == _READONLY:
         return BookReadOnly(
             _problem("book.read_only", N_("this book is read-only: nothing can be recorded in it"))

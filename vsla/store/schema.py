@@ -252,6 +252,82 @@ _NO_MEMBER_INDEX = """
 DROP INDEX journal_member;
 """
 
+# The hub's own tables: members' access to USSD (PIN, activation codes, the language they chose
+# on the phone), USSD sessions and their end reports, and SMS delivery reports. Like the
+# outbox they belong to the machine they are on: never in the journal, never synced.
+# Receipts are keyed by (group, meeting, member), so one can never be queued twice; a member
+# may agree to receive balances in her receipts (`sms_balances`, from the journal).
+_HUB = """
+CREATE TABLE member_access (
+  group_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  pin_hash TEXT,
+  pin_salt TEXT,
+  pin_set_at TEXT,
+  failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+  locked_until TEXT,
+  language TEXT,
+  PRIMARY KEY (group_id, member_id)
+) STRICT;
+
+CREATE TABLE activation_codes (
+  group_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  code_salt TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+  PRIMARY KEY (group_id, member_id, created_at)
+) STRICT;
+
+CREATE TABLE ussd_sessions (
+  session_id TEXT PRIMARY KEY,
+  phone TEXT NOT NULL,
+  service_code TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  dialled_ahead INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE ussd_effects (
+  session_id TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  PRIMARY KEY (session_id, step, kind)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE ussd_events (
+  session_id TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  service_code TEXT,
+  network_code TEXT,
+  cost TEXT,
+  duration_ms INTEGER,
+  hops INTEGER,
+  error TEXT,
+  PRIMARY KEY (session_id)
+) STRICT;
+
+CREATE TABLE sms_reports (
+  message_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  failure_reason TEXT,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (message_id, status)
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE outbox ADD COLUMN meeting_number INTEGER;
+ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+CREATE UNIQUE INDEX outbox_one_receipt ON outbox (group_id, meeting_number, member_id)
+  WHERE meeting_number IS NOT NULL;
+CREATE INDEX outbox_provider_id ON outbox (provider_message_id);
+
+ALTER TABLE members ADD COLUMN sms_balances INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _JOURNAL,
     _BOOK,
@@ -259,4 +335,5 @@ MIGRATIONS: tuple[str, ...] = (
     _SMS_OPT_OUT,
     _LEANER_GUARDS,
     _NO_MEMBER_INDEX,
+    _HUB,
 )

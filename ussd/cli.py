@@ -1,0 +1,52 @@
+"""`vsla hub serve`: the hub's settings checked, then the HTTP server (uvicorn)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ledger import N_
+from ussd.app import Hub, create_hub
+from ussd.settings import HubSettings, load_settings, problems_of
+from vsla.book.errors import BookError
+from vsla.book.session import BookSession
+from vsla.i18n import render_problem, tr
+
+
+def settings_or_exit(config: Path | None) -> HubSettings:
+    """The settings, or exit status 2 with every bad one named."""
+    try:
+        return load_settings(config)
+    except (ValidationError, OSError, ValueError) as error:
+        said = tr(N_("the hub cannot start; its settings:"))
+        print(tr(N_("error: {message}"), message=said), file=sys.stderr)
+        for problem in problems_of(error):
+            print(f"  {problem}", file=sys.stderr)
+        raise SystemExit(2) from error
+
+
+def serve(db_path: Path, *, host: str, port: int, config: Path | None) -> None:
+    import uvicorn
+
+    settings = settings_or_exit(config)
+    if not db_path.is_file():
+        said = tr(N_("there is no book at {path}"), path=str(db_path))
+        print(tr(N_("error: {message}"), message=said), file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        BookSession.open(db_path).close()  # a book that cannot be served says so now
+    except BookError as error:
+        print(f"error: {render_problem(error.problem)}", file=sys.stderr)
+        raise SystemExit(2) from error
+    app = create_hub(settings, db_path, background=sms_sender(settings), book_checked=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+
+
+def sms_sender(settings: HubSettings) -> Callable[[Hub], Callable[[], None]] | None:
+    """The SMS sender beside the requests, when Africa's Talking is set up."""
+    from ussd.sending import sender_loop
+
+    return sender_loop if settings.at_username and settings.at_api_key else None

@@ -148,6 +148,7 @@ def test_cli_md_shows_json_for_every_command_with_json() -> None:
         ("shareout",),
         ("check",),
         ("backups",),
+        ("meeting", "record"),
     }
 
 
@@ -157,6 +158,8 @@ def test_every_json_example_of_cli_md_is_what_the_command_prints(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("VSLA_BACKUP_DIR", raising=False)
     Path("umoja.toml").write_text(whole_cycle_book(), encoding="utf-8")
+    (meeting,) = [b for b in blocks(DOCS / "cli.md", "toml") if b.startswith("[[meetings]]")]
+    Path("meeting.toml").write_text(meeting, encoding="utf-8")
     for command, shown in json_examples():  # in the document's order: the import first
         code, out, err = vsla(*command, db=tmp_path / "umoja.sqlite")
         assert code == 0, (command, err)

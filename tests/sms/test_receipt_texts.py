@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from vsla.sms.gsm import is_gsm7
+from vsla.sms.gsm import is_gsm7, to_gsm7
 from vsla.sms.receipts import SMS_LIMIT, Part, ReceiptFacts, compose_receipt, fit
 
 GROUP = "Mama Tujenge Kisanga Kolwezi B"
@@ -156,3 +156,9 @@ def test_parts_are_kept_in_order_of_need_and_written_in_their_place() -> None:
     assert fit(header, parts, limit=52) == f"{header} {'b' * 20} {'a' * 20}"
     assert fit(header, parts, limit=75) == f"{header} {'c' * 20} {'b' * 20} {'a' * 20} d"
     assert fit(header, parts, limit=30) == header
+
+
+def test_the_cedi_sign_becomes_its_code_once() -> None:
+    # Babel writes Ghana's amounts "GH₵1,200.00"; the GSM alphabet has no ₵.
+    assert to_gsm7("GH₵1,200.00") == "GHS1,200.00"
+    assert to_gsm7("1 200,00 ₵") == "1 200,00 GHS"

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ledger import N_, LedgerError, Problem
 from vsla.bookfile.limits import FloatLiteral, shown
 from vsla.domain.dates import check_in_range
 
@@ -209,4 +210,26 @@ class BookFile(_Strict):
     def _format(self) -> BookFile:
         if self.format != FORMAT:
             raise ValueError(f'format must be "{FORMAT}", not "{self.format}"')
+        return self
+
+
+class MeetingFile(_Strict):
+    """One meeting for `vsla meeting record`: a single `[[meetings]]` table of the group
+    book format (a paper record entered later, a script driving a device)."""
+
+    format: str | None = None
+    meetings: list[MeetingSection]
+
+    @model_validator(mode="after")
+    def _one(self) -> MeetingFile:
+        if self.format is not None and self.format != FORMAT:
+            raise ValueError(f'format must be "{FORMAT}", not "{self.format}"')
+        if len(self.meetings) != 1:
+            raise LedgerError(
+                Problem(
+                    "import.one_meeting",
+                    N_("a meeting file holds one [[meetings]] table, not {count}"),
+                    {"count": len(self.meetings)},
+                )
+            )
         return self

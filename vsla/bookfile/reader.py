@@ -7,6 +7,7 @@ as it was (the whole import is one SQLite transaction).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tomllib
@@ -14,9 +15,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ledger import (
     N_,
@@ -46,6 +47,7 @@ from vsla.bookfile.model import (
     CycleChanges,
     EntrySection,
     GroupSection,
+    MeetingFile,
     MeetingSection,
     MemberSection,
 )
@@ -68,6 +70,7 @@ from vsla.domain.entries import (
 from vsla.domain.people import Member
 from vsla.store import write_transaction
 
+M = TypeVar("M", bound=BaseModel)
 IMPORT_REASON = "counted cash as written in the group book"
 
 
@@ -116,6 +119,16 @@ class ImportResult:
 def load_book(path: Path) -> BookFile:
     """The book at `path`, parsed and checked against the model, or BookImportError naming
     the file, the place and the rule. The database is not touched."""
+    return _load(path, BookFile)
+
+
+def load_meeting(path: Path) -> MeetingSection:
+    """The one meeting of a meeting file (`vsla meeting record`), checked as `load_book`
+    checks a book."""
+    return _load(path, MeetingFile).meetings[0]
+
+
+def _load(path: Path, model: type[M]) -> M:
     name = str(path)
     data: Any = None
     try:
@@ -124,7 +137,7 @@ def load_book(path: Path) -> BookFile:
     except BookRefused as error:
         raise BookImportError(_refused_at(name, data, error)) from error
     try:
-        return BookFile.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         raise BookImportError(_from_validation(name, data, error)) from error
 
@@ -304,7 +317,7 @@ def import_book(book: Book, path: Path, parsed: BookFile | None = None) -> Impor
         parsed = load_book(path)
     name = str(path)
     with write_transaction(book.db):
-        _Importer(book, parsed, name).run()
+        _Importer(book, name, parsed.group.id).run(parsed)
     return ImportResult(
         parsed.group.id,
         len(parsed.members),
@@ -313,10 +326,35 @@ def import_book(book: Book, path: Path, parsed: BookFile | None = None) -> Impor
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedMeeting:
+    group_id: str
+    number: int
+    on: dt.date
+
+
+def record_meeting_file(
+    book: Book, group_id: str, path: Path, meeting: MeetingSection | None = None
+) -> RecordedMeeting:
+    """The meeting of the file at `path` recorded in the group, all of it (members joining,
+    a reopening, the meeting) or nothing, every rule checked; or BookImportError naming the
+    file, the place and the rule, with nothing changed."""
+    if meeting is None:
+        meeting = load_meeting(path)
+    recorder = _Importer(book, str(path), group_id)
+    try:
+        recorder.cur = currency(book.reader.group(group_id).currency)
+    except LedgerError as error:
+        raise recorder.fail(error.problem) from error
+    with write_transaction(book.db):
+        recorder.meetings([meeting])
+    last = book.reader.meeting(group_id)
+    return RecordedMeeting(group_id, last.number, last.on)
+
+
 class _Importer:
-    def __init__(self, book: Book, parsed: BookFile, name: str) -> None:
-        self.book, self.parsed, self.name = book, parsed, name
-        self.group_id = parsed.group.id
+    def __init__(self, book: Book, name: str, group_id: str) -> None:
+        self.book, self.name, self.group_id = book, name, group_id
         self.cur: Currency | None = None
         self.entry_ids: set[str] = set()
 
@@ -330,8 +368,8 @@ class _Importer:
         shown_member = None if member is None else shown(member)  # it may be 10,000 characters
         return BookImportError(ImportProblem(self.name, problem, meeting, shown_member, where))
 
-    def run(self) -> None:
-        group = self.parsed.group
+    def run(self, parsed: BookFile) -> None:
+        group = parsed.group
         try:
             self.cur = currency(group.currency)
             constitution = constitution_of(group, self.cur)
@@ -339,7 +377,7 @@ class _Importer:
                 group_id=group.id,
                 name=group.name,
                 constitution=constitution,
-                members=[_member(m) for m in self.parsed.members],
+                members=[_member(m) for m in parsed.members],
                 cycle_start=group.cycle_start,
                 language=group.language,
                 country=group.country,
@@ -347,8 +385,8 @@ class _Importer:
             )
         except LedgerError as error:
             raise self.fail(error.problem, where="[group]") from error
-        self._meetings(self.parsed.meetings)
-        for cycle in self.parsed.cycles:
+        self.meetings(parsed.meetings)
+        for cycle in parsed.cycles:
             try:
                 self.book.start_cycle(
                     self.group_id,
@@ -359,9 +397,9 @@ class _Importer:
                 )
             except LedgerError as error:
                 raise self.fail(error.problem, where=f"cycle starting {cycle.start}") from error
-            self._meetings(cycle.meetings)
+            self.meetings(cycle.meetings)
 
-    def _meetings(self, meetings: list[MeetingSection]) -> None:
+    def meetings(self, meetings: list[MeetingSection]) -> None:
         for meeting in meetings:
             day = meeting.date.isoformat()
             if meeting.shareout:

@@ -329,3 +329,42 @@ def _cash_difference(d: dict[str, Any], reason: str) -> str:
         difference=money(d["counted_cash_minor"] - d["cash_in_book_minor"], code, lang),
         reason=reason.strip(),
     )
+
+
+def meeting_record(
+    group: Annotated[str, typer.Argument(metavar="GROUP", help=tr(N_("the group id")))],
+    meeting_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help=tr(N_("a file with one meeting in the group book format (.toml or .json)")),
+            exists=False,
+            dir_okay=False,
+        ),
+    ],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record one meeting written in a file: all of it, or nothing if any rule is broken."""
+    from vsla.bookfile.reader import load_meeting, record_meeting_file
+
+    if not meeting_file.exists():
+        fail(tr(N_("there is no file {path}"), path=str(meeting_file)))
+    with bad_input_exits():
+        meeting = load_meeting(meeting_file)  # before the book is opened
+    with open_book(db, write=True) as book:
+        recorded = record_meeting_file(book, group, meeting_file, meeting)
+        book.backed_up()
+    if as_json:
+        print_json(
+            {"group": recorded.group_id, "meeting": recorded.number, "date": str(recorded.on)}
+        )
+    else:
+        typer.echo(
+            tr(
+                N_("recorded meeting {number} of {group} ({date})"),
+                number=recorded.number,
+                group=recorded.group_id,
+                date=str(recorded.on),
+            )
+        )

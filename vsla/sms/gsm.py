@@ -30,7 +30,7 @@ _SPECIAL = {
     "\u00a0": " ",
     "\u202f": " ",
     "ç": "c",
-    "₵": "GHS ",
+    "₵": "GHS",
     "×": "x",
     "÷": "/",
 }
@@ -38,7 +38,8 @@ _SPECIAL = {
 
 def to_gsm7(text: str) -> str:
     out: list[str] = []
-    for char in text:
+    # Babel writes the cedi "GH₵": its code, not "GH" and the code again.
+    for char in text.replace("GH₵", "GHS"):
         if char in _GSM:
             out.append(char)
         elif char in _SPECIAL:

@@ -1,6 +1,6 @@
 """ledger: a pure double-entry kernel. Money in integer minor units, accounts, immutable
 transactions and events with client-made ids, reversals, checks that return lists of problems,
-and the per-group hash chain.
+the per-group hash chain, and entries as sync carries them (`ledger.wire`).
 
 May import: the Python standard library and pydantic, nothing else. No SQLite, files, network
 or clock reads beyond id generation; everything here can be tested in microseconds.

@@ -41,6 +41,7 @@ from ussd.figures import FiguresCache, NotKept
 from ussd.menu import UssdReply, UssdRequest, handle
 from ussd.port import HubBook
 from ussd.settings import HubSettings
+from ussd.sync_routes import SyncApi
 from vsla.book.access import MemberAccess
 from vsla.book.errors import BookBusy, BookError
 from vsla.book.session import BookSession
@@ -387,6 +388,7 @@ def create_hub(
     book's file (`vsla hub serve` does before it listens)."""
     hub = Hub(settings, db_path, clock)
     hub.book_checked = book_checked
+    sync = SyncApi(hub)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -405,6 +407,9 @@ def create_hub(
             Route("/ussd/{token}/africastalking/events", hub.events, methods=["POST"]),
             Route("/ussd/{token}/hubtel", hub.hubtel, methods=["POST"]),
             Route("/sms/{token}/delivery", hub.delivery, methods=["POST"]),
+            Route("/sync/{group}", sync.head, methods=["GET"]),
+            Route("/sync/{group}", sync.push, methods=["POST"]),
+            Route("/sync/{group}/entries", sync.entries, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -37,6 +37,12 @@ DEVICE_ONLY = (
     "ussd_effects",
     "ussd_events",
     "sms_reports",
+    # sync: the hub's devices, writers and quarantine; a device's acknowledged heads
+    "devices",
+    "group_writers",
+    "quarantine",
+    "pushes",
+    "sync_acks",
 )
 GROUP_COLUMN = {"groups": "id"}  # every other table names its group in group_id
 

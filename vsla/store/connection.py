@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -67,22 +68,29 @@ def connect(
     memory = str(path) == ":memory:"
     file = Path(path)
     new = memory or not file.exists()
-    if not memory:
+    key = "" if memory else str(file.resolve())
+    # Opening and closing the file outside SQLite drops every POSIX lock this process holds
+    # on it, those of its open connections included: another program could then checkpoint
+    # and delete the write-ahead log under them. So the file is looked at only while no
+    # connection of this process has it open (the hub opens one per thread).
+    looked_at = not memory and not _open_here(key)
+    if looked_at:
         _refuse_what_is_not_a_book(file, new=new, create=create and not read_only)
     if new and not memory:
         _make_folder(file)
     elif not memory and not read_only:
         _refuse_read_only(file)
     timeout = busy_timeout_ms() if timeout_ms is None else timeout_ms
+    target, uri = (read_only_uri(file), True) if read_only else (str(path), False)
     try:
-        if read_only:
-            conn = sqlite3.connect(
-                read_only_uri(file), uri=True, timeout=timeout / 1000, check_same_thread=False
-            )
-        else:
-            conn = sqlite3.connect(str(path), timeout=timeout / 1000, check_same_thread=False)
+        conn = sqlite3.connect(
+            target, uri=uri, timeout=timeout / 1000, check_same_thread=False, factory=_Tracked
+        )
     except sqlite3.Error as error:
         raise translated(error) from error
+    if key:
+        conn.key = key
+        _OPEN.setdefault(key, weakref.WeakSet()).add(conn)
     try:
         with store_errors():
             _configure(conn, timeout, wal=not memory and not read_only)
@@ -182,17 +190,34 @@ def _refuse_what_is_not_a_book(file: Path, *, new: bool, create: bool) -> None:
 
 def _refuse_read_only(file: Path) -> None:
     """Opening read-write a file that cannot be written would fail only at the first write,
-    with a half-done screen behind it: say so now."""
-    try:
-        with file.open("r+b"):
-            pass
-    except OSError as error:
+    with a half-done screen behind it: say so now. (`access`, not `open`: no file descriptor
+    to close, so no lock of this process is dropped; it sees `chattr +i` too.)"""
+    if not os.access(file, os.W_OK):
         raise BookReadOnly(
             Problem(
                 "book.read_only",
                 N_("this book is read-only: nothing can be recorded in it"),
             )
-        ) from error
+        )
+
+
+class _Tracked(sqlite3.Connection):
+    """A connection this process knows is open on its file (see `_open_here`)."""
+
+    key = ""
+
+    def close(self) -> None:
+        found = _OPEN.get(self.key)
+        if found is not None:
+            found.discard(self)
+        super().close()
+
+
+_OPEN: dict[str, weakref.WeakSet[_Tracked]] = {}
+
+
+def _open_here(key: str) -> bool:
+    return bool(_OPEN.get(key))
 
 
 def _configure(conn: sqlite3.Connection, timeout_ms: int, *, wal: bool) -> None:

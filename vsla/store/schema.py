@@ -328,6 +328,54 @@ CREATE INDEX outbox_provider_id ON outbox (provider_message_id);
 ALTER TABLE members ADD COLUMN sms_balances INTEGER NOT NULL DEFAULT 0;
 """
 
+# Sync. On the hub: the devices allowed to push (a token's hash, never the token), which device
+# writes each group, and every refused push kept whole for staff. On a device: how far the
+# hub has acknowledged each group's chain. None of it is in the journal; none of it is synced.
+_SYNC = """
+CREATE TABLE devices (
+  name TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  added_at TEXT NOT NULL,
+  revoked_at TEXT
+) STRICT;
+
+CREATE TABLE group_writers (
+  group_id TEXT PRIMARY KEY,
+  device TEXT NOT NULL REFERENCES devices (name),
+  since TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE quarantine (
+  id INTEGER PRIMARY KEY,
+  group_id TEXT NOT NULL,
+  device TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  hub_seq INTEGER NOT NULL,
+  first_seq INTEGER,
+  entries TEXT NOT NULL
+) STRICT;
+CREATE INDEX quarantine_group ON quarantine (group_id, received_at);
+
+CREATE TABLE pushes (
+  id INTEGER PRIMARY KEY,
+  group_id TEXT NOT NULL,
+  device TEXT NOT NULL,
+  first_seq INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  received_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX pushes_group ON pushes (group_id, last_seq);
+
+CREATE TABLE sync_acks (
+  group_id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  acked_at TEXT NOT NULL
+) STRICT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _JOURNAL,
     _BOOK,
@@ -336,4 +384,5 @@ MIGRATIONS: tuple[str, ...] = (
     _LEANER_GUARDS,
     _NO_MEMBER_INDEX,
     _HUB,
+    _SYNC,
 )

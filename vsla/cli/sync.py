@@ -1,0 +1,224 @@
+"""`vsla sync`: push this device's journal entries the hub has not acknowledged.
+
+Group by group, in chain order, in batches; each batch the hub acknowledges (by its new
+head, which must be this device's own entry there) is marked, so an interruption loses
+nothing and the next run goes on from the last acknowledged entry. Sending again what the
+hub already has is harmless. A refusal (a fork, another device's group, a revoked token) is
+shown in the device's language and nothing is marked: the entries stay here.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from ledger import N_, Problem
+from vsla.cli.common import EXIT_PROBLEMS, DbOption, JsonOption, fail, open_book, print_json
+from vsla.i18n import render_problem, tr
+
+BATCH = 500  # entries a push: about 500 kB, a few seconds on a slow phone link
+TIMEOUT_S = 60.0
+HUB_KEY, TOKEN_KEY = "sync.hub", "sync.token"
+
+HubOption = Annotated[
+    str | None,
+    typer.Option(
+        "--hub",
+        metavar="URL",
+        help=tr(N_("the hub's address, like https://hub.example (remembered)")),
+    ),
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        metavar="TOKEN",
+        envvar="VSLA_SYNC_TOKEN",
+        help=tr(N_("this device's token from `vsla hub device add` (remembered)")),
+    ),
+]
+
+
+class Unreachable(Exception):
+    pass
+
+
+def sync(
+    hub: HubOption = None,
+    token: TokenOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Push what the hub has not acknowledged, group by group; resumes where it stopped."""
+    from rich.progress import Progress
+
+    from vsla.book.sync import Head, SyncDevice
+
+    refused: dict[str, str] = {}
+    sent: dict[str, dict[str, int]] = {}
+    with open_book(db, write=True) as book:
+        url = hub or book.setting(HUB_KEY)
+        secret = token or book.setting(TOKEN_KEY)
+        if not url or not secret:
+            fail(tr(N_("which hub? Give --hub URL and --token TOKEN once; they are remembered")))
+        device = SyncDevice(book)
+        groups = sorted(device.groups())
+        waiting = {g: device.waiting(g) for g in groups}
+        with Progress(transient=True, disable=as_json) as progress:
+            task = progress.add_task(tr(N_("sending")), total=sum(waiting.values()))
+            for group_id in groups:
+                counts = sent.setdefault(group_id, {"sent": 0, "stored": 0, "already": 0})
+                while batch := device.pending(group_id, BATCH):
+                    try:
+                        status, answer = _post(url, secret, group_id, batch)
+                    except Unreachable as error:
+                        fail_unreachable(url, str(error))
+                    if status != 200:
+                        refused[group_id] = _shown(answer)
+                        break
+                    head = answer["head"]
+                    device.acknowledge(group_id, Head(head["seq"], head["hash"]), _now())
+                    counts["sent"] += len(batch)
+                    counts["stored"] += int(answer["stored"])
+                    counts["already"] += int(answer["already"])
+                    progress.advance(task, len(batch))
+                if group_id not in refused:
+                    book.set_setting(HUB_KEY, url)
+                    book.set_setting(TOKEN_KEY, secret)
+        report = {g: {**sent[g], "waiting": device.waiting(g)} for g in groups}
+    if as_json:
+        print_json({"hub": url, "groups": report, "refused": refused})
+    else:
+        for group_id in groups:
+            typer.echo(
+                tr(
+                    N_("{group}: {sent} sent, {stored} new on the hub, {waiting} waiting"),
+                    group=group_id,
+                    **{k: v for k, v in report[group_id].items() if k != "already"},
+                )
+            )
+        for group_id, message in refused.items():
+            typer.echo(
+                tr(N_("{group} refused: {message}"), group=group_id, message=message), err=True
+            )
+    if refused:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def restore(
+    group: Annotated[str, typer.Argument(metavar="GROUP", help=tr(N_("the group id")))],
+    hub: HubOption = None,
+    token: TokenOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rebuild a group from the hub on this device (a new or replaced phone)."""
+    from vsla.book.sync import SyncDevice
+
+    with open_book(db, write=True, create=True) as book:
+        url = hub or book.setting(HUB_KEY)
+        secret = token or book.setting(TOKEN_KEY)
+        if not url or not secret:
+            fail(tr(N_("which hub? Give --hub URL and --token TOKEN once; they are remembered")))
+        device = SyncDevice(book)
+        received = 0
+        head = device.acknowledged(group)
+        while True:
+            mine = device.head(group)
+            quoted = urllib.parse.quote(group, safe="")
+            path = f"/sync/{quoted}/entries?after={0 if mine is None else mine.seq}"
+            try:
+                status, answer = _request(url, secret, path)
+            except Unreachable as error:
+                fail_unreachable(url, str(error))
+            if status != 200:
+                typer.echo(
+                    tr(N_("{group} refused: {message}"), group=group, message=_shown(answer)),
+                    err=True,
+                )
+                raise typer.Exit(EXIT_PROBLEMS)
+            batch = answer.get("entries") if isinstance(answer, dict) else None
+            if not isinstance(batch, list) or not batch:
+                break
+            head = device.restore(group, batch, _now())
+            received += len(batch)
+        if head is None:
+            fail(tr(N_("the hub has no group {group}"), group=group))
+        book.set_setting(HUB_KEY, url)
+        book.set_setting(TOKEN_KEY, secret)
+    if as_json:
+        print_json(
+            {"group": group, "received": received, "head": {"seq": head.seq, "hash": head.hash}}
+        )
+        return
+    typer.echo(
+        tr(
+            N_(
+                "restored {group}: {count} entries received, up to entry {seq}. Before recording "
+                "a meeting here, have the hub hand the group to this device (`vsla hub group "
+                "move`)"
+            ),
+            group=group,
+            count=received,
+            seq=head.seq,
+        )
+    )
+
+
+def _post(url: str, token: str, group_id: str, batch: list[Any]) -> tuple[int, Any]:
+    body = json.dumps({"entries": batch}, ensure_ascii=False).encode()
+    return _request(url, token, f"/sync/{urllib.parse.quote(group_id, safe='')}", body)
+
+
+def _request(url: str, token: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        f"{url.rstrip('/')}{path}",
+        data=body,
+        method="GET" if body is None else "POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        try:
+            return error.code, json.loads(error.read())
+        except ValueError:
+            return error.code, {}
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise Unreachable(str(getattr(error, "reason", error))) from error
+
+
+def _shown(answer: Any) -> str:
+    """The hub's refusal in this device's language (its message is a catalogue msgid)."""
+    error = answer.get("error") if isinstance(answer, dict) else None
+    if not isinstance(error, dict) or not isinstance(error.get("message"), str):
+        return tr(N_("the hub refused the push without saying why"))
+    given = error.get("params")
+    params: dict[str, Any] = given if isinstance(given, dict) else {}
+    return render_problem(Problem(str(error.get("code", "")), error["message"], params))
+
+
+def fail_unreachable(url: str, reason: str) -> NoReturn:
+    typer.echo(
+        tr(
+            N_(
+                "the hub at {url} cannot be reached ({reason}); nothing is lost: run `vsla sync` "
+                "again later"
+            ),
+            url=url,
+            reason=reason,
+        ),
+        err=True,
+    )
+    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +161,15 @@ def test_a_push_carries_whole_meetings_and_a_whole_group_making(phone: Book) -> 
         meeting_sizes.append(len(batch))
     # Below a whole meeting's size the batch still carries one whole unit; never half.
     assert meeting_sizes[-1] == len(everything) and min(meeting_sizes) >= 1
+
+
+def test_groups_that_stopped_syncing_are_listed_oldest_first(phone: Book, hub: Book) -> None:
+    push(hub, "phone-a", SyncDevice(phone).pending("umoja"))  # pushed on 2026-03-01
+    new_group(hub, "tumaini")  # made on the hub itself: never pushed
+    later = SyncHub(hub).stale(14, NOW + timedelta(days=20))
+    assert [(g.group_id, g.writer, g.days) for g in later] == [
+        ("tumaini", None, None),
+        ("umoja", "phone-a", 20),
+    ]
+    soon = SyncHub(hub).stale(14, NOW + timedelta(days=3))
+    assert [g.group_id for g in soon] == ["tumaini"]

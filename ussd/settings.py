@@ -48,6 +48,10 @@ class HubSettings(BaseSettings):
         default=None, description="Africa's Talking's API address (a test points it elsewhere)"
     )
     sms_every_seconds: float = Field(default=30, gt=0, description="how often the outbox is sent")
+    replica_url: str | None = Field(
+        default=None,
+        description="a Litestream replica (file:///…, s3://…): the book is replicated to it",
+    )
     book_threads: int = Field(
         default=2,
         ge=1,

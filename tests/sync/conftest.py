@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,14 @@ class HubProcess:
 
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[HubProcess]:
+    with hub_process(tmp_path) as running:
+        yield running
+
+
+@contextmanager
+def hub_process(tmp_path: Path, **settings: str) -> Iterator[HubProcess]:
+    """`vsla hub serve` over a new hub book with devices phone-a and phone-b, until the block
+    ends; `settings`: more VSLA_HUB_… variables."""
     db = tmp_path / "hub.sqlite"
     Book.open(db).close()
     tokens = {}
@@ -49,6 +58,7 @@ def hub(tmp_path: Path) -> Iterator[HubProcess]:
         "VSLA_HUB_PATH_TOKEN": "sync-tests-path-token-0123",
         "VSLA_HUB_PIN_KEY": "sync-tests-pin-key-0123456",
         "VSLA_HUB_SERVICE_CODES": '["*384*123#"]',
+        **settings,
     }
     vsla_bin = str(Path(sys.executable).with_name("vsla"))
     command = [vsla_bin, "hub", "serve", "--db", str(db), "--port", str(port)]
@@ -67,6 +77,8 @@ def hub(tmp_path: Path) -> Iterator[HubProcess]:
                 process.kill()
                 raise RuntimeError(f"the hub did not start: {log.read_text()}") from None
             time.sleep(0.05)
-    yield HubProcess(url, db, tokens)
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield HubProcess(url, db, tokens)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

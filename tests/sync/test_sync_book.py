@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +161,56 @@ def test_a_push_carries_whole_meetings_and_a_whole_group_making(phone: Book) -> 
         meeting_sizes.append(len(batch))
     # Below a whole meeting's size the batch still carries one whole unit; never half.
     assert meeting_sizes[-1] == len(everything) and min(meeting_sizes) >= 1
+
+
+def test_groups_that_stopped_syncing_are_listed_oldest_first(phone: Book, hub: Book) -> None:
+    push(hub, "phone-a", SyncDevice(phone).pending("umoja"))  # pushed on 2026-03-01
+    new_group(hub, "tumaini")  # made on the hub itself: never pushed
+    later = SyncHub(hub).stale(14, NOW + timedelta(days=20))
+    assert [(g.group_id, g.writer, g.days) for g in later] == [
+        ("tumaini", None, None),
+        ("umoja", "phone-a", 20),
+    ]
+    soon = SyncHub(hub).stale(14, NOW + timedelta(days=3))
+    assert [g.group_id for g in soon] == ["tumaini"]
+
+
+def outbox(book: Book, meetings: tuple[int, ...]) -> list[tuple[str, str, str]]:
+    marks = ",".join("?" * len(meetings))
+    return [
+        tuple(r)
+        for r in book.db.execute(
+            "SELECT member_id, recipient, message FROM outbox "
+            f"WHERE meeting_number IN ({marks}) ORDER BY meeting_number, member_id",
+            list(meetings),
+        )
+    ]
+
+
+def test_recent_meetings_that_arrive_by_sync_queue_their_receipts_once(
+    hub: Book, tmp_path: Path
+) -> None:
+    """Meetings of 2026-01-05, 01-12 and 01-19 reach the hub on 01-24: the last two are
+    within 14 days, and their members get the receipts the phone queued itself. M01 agreed
+    to balances after the first: her receipt of 01-12 says what she had then (6 shares,
+    UGX 6,000), not after 01-19 (8 shares, UGX 8,000)."""
+    phone = Book.open(tmp_path / "phone-c.sqlite")
+    new_group(phone)
+    meet(phone, week(1), Shares("M01", 5), Shares("M02", 3))
+    phone.update_member("umoja", "M01", on=week(1), sms_balances=True)
+    meet(phone, week(2), Shares("M01", 1), Shares("M03", 2))
+    meet(phone, week(3), Shares("M01", 2), Shares("M04", 1))
+    now = datetime(2026, 1, 24, 12, 0, tzinfo=UTC)
+    batch = SyncDevice(phone).pending("umoja")
+    SyncHub(hub).receive("phone-a", "umoja", batch, now)
+    on_hub = outbox(hub, (1, 2, 3))
+    assert on_hub == outbox(phone, (2, 3))  # as the phone made them; none for 01-05
+    m03 = "Umoja Women's Group 2026-01-12: shares 2 (UGX 2,000)."
+    assert ("M03", "+256700000003", m03) in on_hub
+    assert [message for member, _, message in on_hub if member == "M01"] == [
+        "Umoja Women's Group 2026-01-12: shares 1 (UGX 1,000). savings UGX 6,000 (6 shares).",
+        "Umoja Women's Group 2026-01-19: shares 2 (UGX 2,000). savings UGX 8,000 (8 shares).",
+    ]
+    SyncHub(hub).receive("phone-a", "umoja", batch, now)  # the same push again
+    assert outbox(hub, (1, 2, 3)) == on_hub
+    phone.close()

@@ -287,3 +287,28 @@ def test_restore_refuses_a_local_chain_that_is_not_the_hubs(
     )
     assert code == 2 and "does not follow" in err
     assert entries_on(other) == before
+
+
+def test_check_with_the_hub_finds_dropped_meetings_and_a_replaced_history(
+    hub: HubProcess, phone_a: Path, tmp_path: Path
+) -> None:
+    earlier = tmp_path / "earlier.sqlite"
+    shutil.copy(phone_a, earlier)  # the book as it was, before its third meeting
+    book = Book.open(phone_a)
+    meet(book, week(3), Shares("M04", 1))
+    book.close()
+    assert sync(hub, "phone-a", phone_a)[0] == 0
+    assert vsla("check", "--hub", hub.url, db=phone_a)[0] == 0  # the token is remembered
+    token = ["--token", hub.tokens["phone-a"]]
+    code, out, _ = vsla("check", "--hub", hub.url, *token, db=earlier)
+    assert code == 1 and "were removed from this book" in out  # alone, it would pass:
+    assert vsla("check", db=earlier)[0] == 0
+    other = tmp_path / "other.sqlite"
+    book = Book.open(other)
+    new_group(book)
+    for day in (1, 2, 3, 4, 5, 6):
+        meet(book, week(day), Shares("M01", 1))
+    book.close()
+    code, out, _ = vsla("check", "--hub", hub.url, *token, "--json", db=other)
+    problems = json.loads(out)["problems"]
+    assert code == 1 and [p["code"] for p in problems] == ["sync.replaced"]

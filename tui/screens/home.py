@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from ledger import N_
 from tui.screens.base import GroupScreen
-from tui.text import READ_ONLY, backup_line, problem_text, show_money, t
+from tui.text import READ_ONLY, backup_line, problem_text, show_money, sync_line, t
 from tui.widgets.footer import KeysFooter
 from vsla.book.errors import BookError
 from vsla.book.views.groups import GroupOverview
@@ -89,6 +89,9 @@ class GroupHomeScreen(GroupScreen):
         if view.meeting_in_progress:
             lines.append(t(N_("A meeting is in progress on this device: m continues it")))
         lines.append(backup_line(self.session))
+        synced = sync_line(self.session, self.group_id)
+        if synced is not None:
+            lines.append(synced)
         self.query_one("#home-status", Static).update("\n".join(lines))
         menu = self.query_one(OptionList)
         highlighted = menu.highlighted

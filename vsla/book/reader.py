@@ -27,6 +27,7 @@ from vsla.store.errors import store_errors
 from vsla.store.schema import MIGRATIONS
 
 if TYPE_CHECKING:
+    from vsla.book.views.groups import SyncMark
     from vsla.book.views.loans import LoanBook
     from vsla.book.views.meetings import Bowls, CorrectableEntry, CyclePoint, MeetingView
     from vsla.book.views.members import MemberList, Statement
@@ -418,6 +419,22 @@ class Reader:
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return default if row is None else str(row[0])
+
+    @snapshot
+    def sync_mark(self, group_id: str) -> SyncMark | None:
+        """This device's sync of the group; None while the device does not sync at all."""
+        from vsla.book.views.groups import SyncMark
+
+        acked = self.conn.execute(
+            "SELECT seq, acked_at FROM sync_acks WHERE group_id = ?", [group_id]
+        ).fetchone()
+        if acked is None and self.setting("sync.hub") is None:
+            return None
+        head = self.conn.execute(
+            "SELECT MAX(seq) FROM journal WHERE group_id = ?", [group_id]
+        ).fetchone()[0]
+        waiting = int(head or 0) - (0 if acked is None else int(acked[0]))
+        return SyncMark(None if acked is None else str(acked[1]), waiting)
 
     @snapshot
     def draft(self, group_id: str) -> str | None:

@@ -21,7 +21,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ledger import N_, LedgerError, Problem
@@ -29,12 +29,14 @@ from ledger.chain import GENESIS_HASH, Chained, verify_chain
 from ledger.wire import from_wire, to_wire
 from vsla.book.base import guarded_methods
 from vsla.domain.errors import broken
+from vsla.sms.receipts import outcome_of_entries, queue_receipts
 from vsla.store.connection import write_transaction
 
 if TYPE_CHECKING:
     from vsla.book.service import Book
 
 MAX_BATCH = 1000  # entries in one push: a year of weekly meetings of a group is about 3,000
+RECEIPT_DAYS = 14  # a meeting that reaches the hub later than this after it was held: no SMS
 _DEVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
@@ -74,6 +76,14 @@ class QuarantineLine:
 
 
 @dataclass(frozen=True, slots=True)
+class StaleGroup:
+    group_id: str
+    writer: str | None
+    last_push_at: str | None  # None: never pushed (made on the hub, or not yet synced)
+    days: int | None  # whole days since then
+
+
+@dataclass(frozen=True, slots=True)
 class Quarantined:
     line: QuarantineLine
     entries: tuple[Any, ...]  # as they came, whole
@@ -106,6 +116,31 @@ def _now(now: datetime) -> str:
 # the hub nor a restored phone ever holds half of one.
 _OPENS = frozenset({"group_created", "meeting_opened", "meeting_reopened"})
 _CLOSES = frozenset({"cycle_started", "meeting_closed"})
+
+
+def _units(entries: list[Chained]) -> list[list[Chained]]:
+    """`entries` cut where each unit ends (the last may be open: a reopened meeting)."""
+    found: list[list[Chained]] = [[]]
+    inside = False
+    for entry in entries:
+        found[-1].append(entry)
+        if entry.record.kind in _OPENS:
+            inside = True
+        elif entry.record.kind in _CLOSES:
+            inside = False
+        if not inside:
+            found.append([])
+    return [unit for unit in found if unit]
+
+
+def _unit_start(entries: list[Chained], index: int) -> int:
+    """Where the unit holding `entries[index]` starts."""
+    start = 0
+    for unit in _units(entries):
+        if start + len(unit) > index:
+            return start
+        start += len(unit)
+    return start
 
 
 def whole_units(entries: Iterable[Chained], limit: int) -> list[dict[str, Any]]:
@@ -292,7 +327,7 @@ class SyncHub:
             if problems:
                 raise _Refusal(problems[0], first)
             try:
-                self.book.journal.append([e.record for e in new])
+                self._append(group_id, new, now)
             except LedgerError as error:
                 raise _Refusal(error.problem, first) from error
             stored = self.head(group_id)
@@ -319,6 +354,38 @@ class SyncHub:
         final = self.head(group_id)
         assert final is not None
         return Acknowledged(group_id, final, len(new), len(already))
+
+    def _append(self, group_id: str, new: list[Chained], now: datetime) -> None:
+        """Append what was pushed; queue the SMS receipts of each meeting it closes that was
+        held in the last RECEIPT_DAYS days, in this same transaction (a first sync of a
+        year of history texts no one about last year). Each such meeting is appended on its
+        own, so that the balances in its receipts are those right after it."""
+        recent = now.date() - timedelta(days=RECEIPT_DAYS)
+        first_recent = next(
+            (
+                i
+                for i, e in enumerate(new)
+                if e.record.kind == "meeting_closed" and e.record.date >= recent
+            ),
+            None,
+        )
+        if first_recent is None:
+            self.book.journal.append([e.record for e in new])
+            return
+        start = _unit_start(new, first_recent)
+        if start:
+            self.book.journal.append([e.record for e in new[:start]])
+        for unit in _units(new[start:]):
+            self.book.journal.append([e.record for e in unit])
+            for closed in (e.record for e in unit if e.record.kind == "meeting_closed"):
+                if closed.date < recent or closed.meeting_number is None:
+                    continue
+                state = self.book.state(group_id)
+                meeting = [
+                    e.record for e in unit if e.record.meeting_number == closed.meeting_number
+                ]
+                outcome = outcome_of_entries(closed.meeting_number, meeting, state)
+                queue_receipts(self.db, state, outcome, ids=self.book.ids, clock=lambda: now)
 
     def _fork(self, group_id: str, device: str, theirs: Chained, mine: Chained | None) -> Problem:
         params: dict[str, object] = {
@@ -397,6 +464,21 @@ class SyncHub:
         """The group's entries after `after_seq`, as sync sends them, in whole units (a
         device restoring)."""
         return whole_units(self.book.journal.entries(group_id, after_seq), limit)
+
+    def stale(self, days: int, now: datetime) -> list[StaleGroup]:
+        """Groups that have not pushed for `days` days or more, or never: the oldest first.
+        A warning for programme staff (a lost phone, a facilitator gone)."""
+        rows = self.db.execute(
+            "SELECT g.id, w.device, (SELECT MAX(received_at) FROM pushes p "
+            "WHERE p.group_id = g.id) FROM groups g "
+            "LEFT JOIN group_writers w ON w.group_id = g.id ORDER BY g.id"
+        ).fetchall()
+        found = []
+        for group_id, writer, last in rows:
+            since = None if last is None else (now - datetime.fromisoformat(last)).days
+            if since is None or since >= days:
+                found.append(StaleGroup(str(group_id), writer, last, since))
+        return sorted(found, key=lambda g: (g.last_push_at is not None, g.last_push_at or ""))
 
     # -- quarantine ------------------------------------------------------------------------
 
@@ -504,6 +586,44 @@ class SyncDevice:
         final = self.book.journal.head_link(group_id)
         assert final is not None
         return Head(*final)
+
+    def against_hub(self, group_id: str, hub_head: Head | None) -> list[Problem]:
+        """What the hub's head says of this device's chain (`vsla check --hub`): the hub's
+        acknowledged entry must be here, the very same. A book whose history was replaced,
+        or that lost meetings after they were synced, cannot hide it from the hub."""
+        if hub_head is None:
+            return []
+        row = self.db.execute(
+            "SELECT hash FROM journal WHERE group_id = ? AND seq = ?", [group_id, hub_head.seq]
+        ).fetchone()
+        if row is None:
+            mine = self.head(group_id)
+            return [
+                Problem(
+                    "sync.dropped",
+                    N_(
+                        "this book holds {mine} entries of group {group} but the hub holds "
+                        "{theirs}: entries the hub has were removed from this book"
+                    ),
+                    {
+                        "mine": 0 if mine is None else mine.seq,
+                        "group": group_id,
+                        "theirs": hub_head.seq,
+                    },
+                )
+            ]
+        if str(row[0]) != hub_head.hash:
+            return [
+                Problem(
+                    "sync.replaced",
+                    N_(
+                        "entry {seq} of group {group} is not the one the hub holds: this book's "
+                        "history was replaced"
+                    ),
+                    {"seq": hub_head.seq, "group": group_id},
+                )
+            ]
+        return []
 
     def acknowledge(self, group_id: str, head: Head, now: datetime) -> None:
         """The hub holds this group up to `head`; it must be this device's own entry there."""

@@ -28,19 +28,46 @@ if TYPE_CHECKING:
     from vsla.domain.shareout import ShareoutPreview
 
 
-def check(db: DbOption = None, as_json: JsonOption = False) -> None:
+def check(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    hub: Annotated[
+        str | None,
+        typer.Option(
+            "--hub",
+            metavar="URL",
+            help=tr(N_("also compare each group's chain with what the hub acknowledged")),
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            metavar="TOKEN",
+            envvar="VSLA_SYNC_TOKEN",
+            help=tr(N_("this device's token (default: the one `vsla sync` remembered)")),
+        ),
+    ] = None,
+) -> None:
     """Verify every invariant and hash chain; exit 1 if anything is wrong.
 
-    The book is opened read-only and nothing in it is changed, whatever state it is in.
+    The book is opened read-only and nothing in it is changed, whatever state it is in. With
+    --hub, each group's chain is also compared with the head the hub acknowledged: a book
+    whose history was replaced, or that lost its last meetings after they were synced, is
+    found.
     """
     path = resolve_db(db)
     if not path.exists():
         fail(tr(N_("there is no book at {path}"), path=str(path)))
-    from vsla.book.check import audit
+    from vsla.book.check import GroupProblem, audit
 
     with bad_input_exits(path):
         result = audit(path)
-    found, groups = result.problems, result.groups
+    found, groups = list(result.problems), result.groups
+    if hub is not None:
+        from vsla.cli.sync import hub_problems
+
+        found += [GroupProblem(g, p) for g, p in hub_problems(path, hub, token, groups)]
     language = default_language()
     if as_json:
         print_json(

@@ -178,3 +178,51 @@ def quarantine_show(
             "entries": json.loads(json.dumps(kept.entries)),
         }
     )
+
+
+def stale(
+    days: Annotated[int, typer.Option("--days", min=0, help=tr(N_("days without a push")))] = 14,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Groups that have not synced for --days days or more, or never: the oldest first."""
+    from vsla.book.sync import SyncHub
+
+    with open_book(db) as book:
+        found = SyncHub(book).stale(days, datetime.now(UTC))
+    if as_json:
+        print_json(
+            {
+                "days": days,
+                "groups": [
+                    {
+                        "group": g.group_id,
+                        "writer": g.writer,
+                        "last_push_at": g.last_push_at,
+                        "days": g.days,
+                    }
+                    for g in found
+                ],
+            }
+        )
+        return
+    from vsla.cli.tables import Column, fitted_table, terminal
+
+    columns = [
+        Column(tr(N_("group")), whole=True),
+        Column(tr(N_("device")), whole=True),
+        Column(tr(N_("last sync")), whole=True),
+        Column(tr(N_("days")), whole=True),
+    ]
+    never = tr(N_("never"))
+    cells = [
+        [
+            g.group_id,
+            g.writer or "-",
+            never if g.last_push_at is None else g.last_push_at[:10],
+            "-" if g.days is None else str(g.days),
+        ]
+        for g in found
+    ]
+    console = terminal()
+    console.print(fitted_table(columns, cells, console.width))

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -222,3 +223,30 @@ def fail_unreachable(url: str, reason: str) -> NoReturn:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def hub_problems(
+    path: Path, url: str, token: str | None, groups: list[str]
+) -> list[tuple[str, Problem]]:
+    """Each group's chain in the book at `path` against the head the hub holds."""
+    from vsla.book.sync import Head, SyncDevice
+
+    found: list[tuple[str, Problem]] = []
+    with open_book(path) as book:
+        secret = token or book.setting(TOKEN_KEY)
+        if not secret:
+            fail(tr(N_("which token? Give --token TOKEN (or run `vsla sync` once)")))
+        device = SyncDevice(book)
+        for group_id in groups:
+            try:
+                status, answer = _request(
+                    url, secret, f"/sync/{urllib.parse.quote(group_id, safe='')}"
+                )
+            except Unreachable as error:
+                fail_unreachable(url, str(error))
+            if status != 200:
+                fail(_shown(answer))
+            head = answer.get("head") if isinstance(answer, dict) else None
+            hub_head = None if not isinstance(head, dict) else Head(head["seq"], head["hash"])
+            found += [(group_id, p) for p in device.against_hub(group_id, hub_head)]
+    return found

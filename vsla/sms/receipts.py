@@ -24,8 +24,9 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-from ledger import N_, Transaction, new_id
+from ledger import N_, Record, Transaction, new_id
 from vsla.display import money
+from vsla.domain import accounts as acc
 from vsla.domain.entries import MemberLine
 from vsla.domain.planner import MeetingOutcome
 from vsla.domain.state import GroupState, MemberState
@@ -211,6 +212,33 @@ def receipt_text(
     facts = receipt_facts(state, outcome, member.member_id, balances=balances)
     language = member.language or state.language
     return compose_receipt(state.name, day, facts, state.currency.code, language)
+
+
+def outcome_of_entries(
+    number: int, records: Sequence[Record], state_after: GroupState
+) -> MeetingOutcome:
+    """A recorded meeting's outcome rebuilt from its journal entries, as far as receipts need
+    it: what each member paid or received, and her balances after it (a meeting that reached
+    the hub by sync, where the planner's own outcome is not)."""
+    out = MeetingOutcome(number, records=list(records), state_after=state_after)
+    for record in records:
+        if not isinstance(record, Transaction) or record.member_id is None or record.reverses:
+            continue
+        line = out.lines.setdefault(record.member_id, MemberLine(record.member_id))
+        if record.kind == "shares":
+            line.shares_bought += int(record.data.get("shares", 0))
+        elif record.kind == "social_fund_contribution":
+            line.social_fund_paid_minor += record.amount_of(acc.SOCIAL_FUND_CASH)
+        elif record.kind == "repayment":
+            line.repaid_minor += record.amount_of(acc.LOAN_FUND_CASH)
+        elif record.kind == "loan":
+            line.loan_taken_minor += int(record.data.get("principal_minor", 0))
+    for member_id, line in out.lines.items():
+        line.total_shares = state_after.shares(member_id)
+        line.savings_minor = state_after.savings_minor(member_id)
+        line.loan_owed_minor = state_after.member_loan_owed_minor(member_id)
+        line.fines_owed_minor = state_after.fines_owed_minor(member_id)
+    return out
 
 
 def queue_receipts(

@@ -83,3 +83,12 @@ class BackupMark:
     path: str
     made_at: str  # ISO 8601, UTC
     folder: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncMark:
+    """How far the hub has this group from this device: when it last acknowledged a push
+    (UTC; None: never), and how many of the group's entries wait to be sent."""
+
+    last_sync_at: str | None
+    waiting: int

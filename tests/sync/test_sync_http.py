@@ -159,6 +159,10 @@ def test_another_device_is_refused_and_its_push_kept_until_handover(
     code, out, _ = vsla("hub", "quarantine", "list", "--json", db=hub.db)
     (kept,) = json.loads(out)["quarantine"]
     assert (kept["device"], kept["code"]) == ("phone-b", "sync.not_the_writer")
+    code, out, _ = vsla("hub", "quarantine", "show", str(kept["number"]), db=hub.db)
+    whole = json.loads(out)
+    assert len(whole["entries"]) == kept["entries"] > 0 and whole["device"] == "phone-b"
+    assert {e["id"] for e in whole["entries"]} <= set(entries_on(phone_b))
     # Both phones recorded a third meeting: handing the group to phone-b does not merge them.
     assert vsla("hub", "group", "move", "umoja", "--to", "phone-b", db=hub.db)[0] == 0
     code, report, err = sync(hub, "phone-b", phone_b)

@@ -3,9 +3,8 @@ devices that may push, which device writes each group, and the pushes it refused
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +17,9 @@ group_app = typer.Typer(help=tr(N_("which device writes a group")), no_args_is_h
 quarantine_app = typer.Typer(
     help=tr(N_("pushes the hub refused, kept whole")), no_args_is_help=True
 )
+
+if TYPE_CHECKING:
+    from vsla.book.sync import QuarantineLine
 
 DeviceName = Annotated[str, typer.Argument(metavar="NAME", help=tr(N_("the device's name")))]
 
@@ -117,24 +119,7 @@ def quarantine_list(
     with open_book(db) as book:
         found = SyncHub(book).quarantined(group)
     if as_json:
-        print_json(
-            {
-                "quarantine": [
-                    {
-                        "number": q.number,
-                        "group": q.group_id,
-                        "device": q.device,
-                        "received_at": q.received_at,
-                        "code": q.code,
-                        "reason": q.reason,
-                        "hub_seq": q.hub_seq,
-                        "first_seq": q.first_seq,
-                        "entries": q.entries,
-                    }
-                    for q in found
-                ]
-            }
-        )
+        print_json({"quarantine": [_quarantine_json(q) for q in found]})
         return
     from vsla.cli.tables import Column, fitted_table, terminal
 
@@ -164,20 +149,22 @@ def quarantine_show(
 
     with open_book(db) as book:
         kept = SyncHub(book).quarantined_one(number)
-    q = kept.line
-    print_json(
-        {
-            "number": q.number,
-            "group": q.group_id,
-            "device": q.device,
-            "received_at": q.received_at,
-            "code": q.code,
-            "reason": q.reason,
-            "hub_seq": q.hub_seq,
-            "first_seq": q.first_seq,
-            "entries": json.loads(json.dumps(kept.entries)),
-        }
-    )
+    print_json({**_quarantine_json(kept.line), "entries": list(kept.entries)})
+
+
+def _quarantine_json(q: QuarantineLine) -> dict[str, object]:
+    """A refused push as `--json` shows it (`entries`: how many; `show` gives them whole)."""
+    return {
+        "number": q.number,
+        "group": q.group_id,
+        "device": q.device,
+        "received_at": q.received_at,
+        "code": q.code,
+        "reason": q.reason,
+        "hub_seq": q.hub_seq,
+        "first_seq": q.first_seq,
+        "entries": q.entries,
+    }
 
 
 def stale(

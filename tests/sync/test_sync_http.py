@@ -316,3 +316,21 @@ def test_check_with_the_hub_finds_dropped_meetings_and_a_replaced_history(
     code, out, _ = vsla("check", "--hub", hub.url, *token, "--json", db=other)
     problems = json.loads(out)["problems"]
     assert code == 1 and [p["code"] for p in problems] == ["sync.replaced"]
+
+
+def test_restore_says_when_there_is_nothing_to_restore(
+    hub: HubProcess, phone_a: Path, tmp_path: Path
+) -> None:
+    token = ["--hub", hub.url, "--token", hub.tokens["phone-a"]]
+    new = tmp_path / "new.sqlite"
+    code, _, err = vsla("restore", "umoja", *token, db=new)
+    assert code == 2 and "the hub has no group umoja" in err  # nothing pushed yet
+    assert not new.exists()  # no empty book left behind
+    assert sync(hub, "phone-a", phone_a)[0] == 0
+    book = Book.open(phone_a)
+    meet(book, week(3), Shares("M04", 1))
+    book.db.execute("DELETE FROM sync_acks")  # as if it had never synced
+    book.close()
+    code, out, _ = vsla("restore", "umoja", *token, db=phone_a)
+    assert code == 0 and "already holds group umoja up to entry" in out
+    assert "nothing to restore" in out

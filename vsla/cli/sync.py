@@ -20,7 +20,15 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from ledger import N_, Problem
-from vsla.cli.common import EXIT_PROBLEMS, DbOption, JsonOption, fail, open_book, print_json
+from vsla.cli.common import (
+    EXIT_PROBLEMS,
+    DbOption,
+    JsonOption,
+    fail,
+    open_book,
+    print_json,
+    resolve_db,
+)
 from vsla.i18n import render_problem, tr
 
 BATCH = 500  # entries a push: about 500 kB, a few seconds on a slow phone link
@@ -121,8 +129,13 @@ def restore(
 ) -> None:
     """Rebuild a group from the hub on this device (a new or replaced phone)."""
     from vsla.book.sync import SyncDevice
+    from vsla.bookfile.reader import removed_unless_imported
 
-    with open_book(db, write=True, create=True) as book:
+    # A new book that receives nothing (no such group, no hub) is not left behind.
+    with (
+        removed_unless_imported(resolve_db(db)) as keep,
+        open_book(db, write=True, create=True) as book,
+    ):
         url = hub or book.setting(HUB_KEY)
         secret = token or book.setting(TOKEN_KEY)
         if not url or not secret:
@@ -149,8 +162,22 @@ def restore(
                 break
             head = device.restore(group, batch, _now())
             received += len(batch)
+            keep()  # committed: a later failure leaves a book that restore can go on from
         if head is None:
-            fail(tr(N_("the hub has no group {group}"), group=group))
+            mine = device.head(group)
+            if mine is None:
+                fail(tr(N_("the hub has no group {group}"), group=group))
+            typer.echo(
+                tr(
+                    N_(
+                        "this book already holds group {group} up to entry {seq}, and the hub "
+                        "has nothing after it: nothing to restore (`vsla sync` sends it)"
+                    ),
+                    group=group,
+                    seq=mine.seq,
+                )
+            )
+            return
         book.set_setting(HUB_KEY, url)
         book.set_setting(TOKEN_KEY, secret)
     if as_json:

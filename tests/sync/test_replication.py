@@ -29,6 +29,19 @@ def restore(replica: Path, target: Path) -> None:
     )
 
 
+def replicating(replica: Path) -> list[str]:
+    """The Litestream processes still replicating to `replica` (Linux's /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # it ended meanwhile
+        if any(w.endswith(b"litestream") for w in words[:1]) and replica.as_uri().encode() in words:
+            found.append(cmdline.parent.name)
+    return found
+
+
 def entries(db: Path) -> list[tuple[str, str]]:
     conn = sqlite3.connect(db)
     try:
@@ -64,6 +77,7 @@ def test_a_book_restored_from_the_replica_holds_what_the_hub_acknowledged(
                 pass  # no snapshot yet
             assert time.monotonic() < deadline, "the replica never caught up"
             time.sleep(0.5)
+    assert not replicating(replica)  # the hub stopped: so did its Litestream
     assert vsla("check", db=restored)[0] == 0
     book = Book.open(restored)
     assert book.journal.balances("umoja")["assets:cash:loan_fund"] == 8_000 - 6_000

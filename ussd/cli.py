@@ -44,7 +44,8 @@ def serve(db_path: Path, *, host: str, port: int, config: Path | None) -> None:
     try:
         BookSession.open(db_path).close()  # a book that cannot be served says so now
     except BookError as error:
-        print(f"error: {render_problem(error.problem)}", file=sys.stderr)
+        said = render_problem(error.problem)
+        print(tr(N_("error: {message}"), message=said), file=sys.stderr)
         raise SystemExit(2) from error
     replication = replicate(db_path, settings.replica_url) if settings.replica_url else None
     app = create_hub(settings, db_path, background=sms_sender(settings), book_checked=True)

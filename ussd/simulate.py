@@ -16,13 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ledger import N_
 from ussd.menu import UssdRequest, handle
 from ussd.port import HubBook
 from vsla.book.access import MemberAccess, hub_pin_key
 from vsla.book.errors import BookError
 from vsla.book.session import BookSession
 from vsla.book.sessions import SessionLog
-from vsla.i18n import render_problem
+from vsla.i18n import render_problem, tr
 
 Hop = Callable[[str], tuple[str, bool]]  # the text so far → (screen, whether it ends)
 
@@ -82,8 +83,10 @@ def run(*, phone: str, hub: str | None, service_code: str, config: Path | None, 
             except EOFError:
                 return
     except BookError as error:
-        print(f"error: {render_problem(error.problem)}", file=sys.stderr)
+        said = render_problem(error.problem)
+        print(tr(N_("error: {message}"), message=said), file=sys.stderr)
         raise SystemExit(2) from error
     except (urllib.error.URLError, OSError) as error:
-        print(f"error: the hub did not answer: {error}", file=sys.stderr)
+        said = tr(N_("the hub did not answer: {reason}"), reason=str(error))
+        print(tr(N_("error: {message}"), message=said), file=sys.stderr)
         raise SystemExit(2) from error

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from ledger.chain import GENESIS_HASH, entry_hash
+from ledger.wire import from_wire
 from vsla.book.service import Book
 from vsla.book.sync import Head, SyncDevice, SyncHub, SyncRefused
 from vsla.domain.entries import NewLoan, Shares
@@ -116,17 +118,35 @@ def tampered(batch: list[Any]) -> list[Any]:
     return changed
 
 
+def relinked(batch: list[Any]) -> list[Any]:
+    """Entry 4 chained after nothing, its own hash made to match: only the link can tell."""
+    changed = copy.deepcopy(batch)
+    entry = from_wire(changed[3])
+    changed[3]["prev_hash"] = GENESIS_HASH
+    changed[3]["hash"] = entry_hash(entry.record, entry.seq, GENESIS_HASH)
+    return changed
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
         tampered,
+        relinked,
         lambda b: [*b[:3], {**b[3], "seq": "4"}, *b[4:]],
         lambda b: [*b[:2], b[3], b[2], *b[4:]],
         lambda b: [*b[:3], {k: v for k, v in b[3].items() if k != "memo"}, *b[4:]],
         lambda b: [*b[:3], {**b[3], "payload": b[3]["payload"] + " "}, *b[4:]],
         lambda b: b[2:],
     ],
-    ids=["an amount", "a seq as text", "two swapped", "a field missing", "payload", "a gap"],
+    ids=[
+        "an amount",
+        "a link rewritten",
+        "a seq as text",
+        "two swapped",
+        "a field missing",
+        "payload",
+        "a gap",
+    ],
 )
 def test_a_batch_with_one_bad_entry_is_refused_whole(phone: Book, hub: Book, spoil: Any) -> None:
     batch = SyncDevice(phone).pending("umoja")

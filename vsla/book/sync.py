@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -118,48 +118,34 @@ _OPENS = frozenset({"group_created", "meeting_opened", "meeting_reopened"})
 _CLOSES = frozenset({"cycle_started", "meeting_closed"})
 
 
-def _units(entries: list[Chained]) -> list[list[Chained]]:
+def units(entries: Iterable[Chained]) -> Iterator[list[Chained]]:
     """`entries` cut where each unit ends (the last may be open: a reopened meeting)."""
-    found: list[list[Chained]] = [[]]
+    unit: list[Chained] = []
     inside = False
     for entry in entries:
-        found[-1].append(entry)
+        unit.append(entry)
         if entry.record.kind in _OPENS:
             inside = True
         elif entry.record.kind in _CLOSES:
             inside = False
         if not inside:
-            found.append([])
-    return [unit for unit in found if unit]
-
-
-def _unit_start(entries: list[Chained], index: int) -> int:
-    """Where the unit holding `entries[index]` starts."""
-    start = 0
-    for unit in _units(entries):
-        if start + len(unit) > index:
-            return start
-        start += len(unit)
-    return start
+            yield unit
+            unit = []
+    if unit:
+        yield unit
 
 
 def whole_units(entries: Iterable[Chained], limit: int) -> list[dict[str, Any]]:
-    """Up to `limit` entries (more only when one unit alone is larger), ending where a unit
-    ends, or where the entries end (a device inside a reopened meeting sends where it is)."""
-    found: list[dict[str, Any]] = []
-    whole = 0  # how many of `found` end outside a unit
-    inside = False
-    for entry in entries:
-        if len(found) >= limit and whole:
-            return found[:whole]
-        found.append(to_wire(entry))
-        if entry.record.kind in _OPENS:
-            inside = True
-        elif entry.record.kind in _CLOSES:
-            inside = False
-        if not inside:
-            whole = len(found)
-    return found
+    """Whole units up to `limit` entries (more only when the first unit alone is larger; the
+    last may be open, where the entries end: a device inside a reopened meeting)."""
+    taken: list[Chained] = []
+    for unit in units(entries):
+        if taken and len(taken) + len(unit) > limit:
+            break
+        taken += unit
+        if len(taken) >= limit:
+            break
+    return [to_wire(entry) for entry in taken]
 
 
 @guarded_methods
@@ -289,6 +275,18 @@ class SyncHub:
                     ),
                     entry.seq,
                 )
+            if entries and entry.prev_hash != entries[-1].hash:  # each hash was checked above
+                raise _Refusal(
+                    Problem(
+                        "chain.broken_link",
+                        N_(
+                            "entry {id} does not follow the entry before it: the journal was "
+                            "altered before or at this entry"
+                        ),
+                        {"id": entry.record.id},
+                    ),
+                    entry.seq,
+                )
             entries.append(entry)
         return entries
 
@@ -319,13 +317,9 @@ class SyncHub:
                 raise _Refusal(self._fork(group_id, device, entry, mine), first)
         new = [e for e in entries if e.seq > held]
         if new:
-            after = None if head is None else self._entry_at(group_id, held)
             expected_prev = GENESIS_HASH if head is None else head.hash
             if new[0].seq != held + 1 or new[0].prev_hash != expected_prev:
                 raise _Refusal(self._gap_or_fork(group_id, device, new[0], held), first)
-            problems = verify_chain(new, after=after)
-            if problems:
-                raise _Refusal(problems[0], first)
             try:
                 self._append(group_id, new, now)
             except LedgerError as error:
@@ -358,34 +352,31 @@ class SyncHub:
     def _append(self, group_id: str, new: list[Chained], now: datetime) -> None:
         """Append what was pushed; queue the SMS receipts of each meeting it closes that was
         held in the last RECEIPT_DAYS days, in this same transaction (a first sync of a
-        year of history texts no one about last year). Each such meeting is appended on its
-        own, so that the balances in its receipts are those right after it."""
+        year of history texts no one about last year). From the first such meeting on, each
+        unit is appended on its own, so that a receipt's balances are those right after its
+        meeting."""
         recent = now.date() - timedelta(days=RECEIPT_DAYS)
-        first_recent = next(
-            (
-                i
-                for i, e in enumerate(new)
-                if e.record.kind == "meeting_closed" and e.record.date >= recent
-            ),
-            None,
-        )
-        if first_recent is None:
-            self.book.journal.append([e.record for e in new])
-            return
-        start = _unit_start(new, first_recent)
-        if start:
-            self.book.journal.append([e.record for e in new[:start]])
-        for unit in _units(new[start:]):
+        held: list[Chained] = []
+        for unit in units(new):
+            closed = [e.record for e in unit if e.record.kind == "meeting_closed"]
+            if not any(c.date >= recent for c in closed):
+                held += unit  # nothing to text about: appended together, later
+                continue
+            if held:
+                self.book.journal.append([e.record for e in held])
+                held = []
             self.book.journal.append([e.record for e in unit])
-            for closed in (e.record for e in unit if e.record.kind == "meeting_closed"):
-                if closed.date < recent or closed.meeting_number is None:
-                    continue
-                state = self.book.state(group_id)
-                meeting = [
-                    e.record for e in unit if e.record.meeting_number == closed.meeting_number
-                ]
-                outcome = outcome_of_entries(closed.meeting_number, meeting, state)
-                queue_receipts(self.db, state, outcome, ids=self.book.ids, clock=lambda: now)
+            for record in closed:
+                if record.date >= recent and record.meeting_number is not None:
+                    self._receipts(group_id, record.meeting_number, unit, now)
+        if held:
+            self.book.journal.append([e.record for e in held])
+
+    def _receipts(self, group_id: str, number: int, unit: list[Chained], now: datetime) -> None:
+        state = self.book.state(group_id)
+        meeting = [e.record for e in unit if e.record.meeting_number == number]
+        outcome = outcome_of_entries(number, meeting, state)
+        queue_receipts(self.db, state, outcome, ids=self.book.ids, clock=lambda: now)
 
     def _fork(self, group_id: str, device: str, theirs: Chained, mine: Chained | None) -> Problem:
         params: dict[str, object] = {

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -30,6 +30,9 @@ from vsla.cli.common import (
     resolve_db,
 )
 from vsla.i18n import render_problem, tr
+
+if TYPE_CHECKING:
+    from vsla.book.service import Book
 
 BATCH = 500  # entries a push: about 500 kB, a few seconds on a slow phone link
 TIMEOUT_S = 60.0
@@ -72,10 +75,7 @@ def sync(
     refused: dict[str, str] = {}
     sent: dict[str, dict[str, int]] = {}
     with open_book(db, write=True) as book:
-        url = hub or book.setting(HUB_KEY)
-        secret = token or book.setting(TOKEN_KEY)
-        if not url or not secret:
-            fail(tr(N_("which hub? Give --hub URL and --token TOKEN once; they are remembered")))
+        url, secret = _hub_and_token(book, hub, token)
         device = SyncDevice(book)
         groups = sorted(device.groups())
         waiting = {g: device.waiting(g) for g in groups}
@@ -136,10 +136,7 @@ def restore(
         removed_unless_imported(resolve_db(db)) as keep,
         open_book(db, write=True, create=True) as book,
     ):
-        url = hub or book.setting(HUB_KEY)
-        secret = token or book.setting(TOKEN_KEY)
-        if not url or not secret:
-            fail(tr(N_("which hub? Give --hub URL and --token TOKEN once; they are remembered")))
+        url, secret = _hub_and_token(book, hub, token)
         device = SyncDevice(book)
         received = 0
         head = device.acknowledged(group)
@@ -197,6 +194,15 @@ def restore(
             seq=head.seq,
         )
     )
+
+
+def _hub_and_token(book: Book, hub: str | None, token: str | None) -> tuple[str, str]:
+    """The hub and this device's token: as given, else as remembered by the last sync."""
+    url = hub or book.setting(HUB_KEY)
+    secret = token or book.setting(TOKEN_KEY)
+    if not url or not secret:
+        fail(tr(N_("which hub? Give --hub URL and --token TOKEN once; they are remembered")))
+    return url, secret
 
 
 def _post(url: str, token: str, group_id: str, batch: list[Any]) -> tuple[int, Any]:

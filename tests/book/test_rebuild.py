@@ -22,6 +22,8 @@ REBUILT = (
     "meetings",
     "attendance",
     "loans",
+    "meeting_figures",
+    "payouts",
     "balances",
     "postings",
     "journal",

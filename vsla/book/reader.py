@@ -71,7 +71,9 @@ class Reader:
         conn, _new = connect(path, read_only=read_only, create=False, timeout_ms=timeout_ms)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version < len(MIGRATIONS) and not read_only:
-            as_database(conn, migrate=True)
+            from vsla.book.figures import rebuild_pending
+
+            rebuild_pending(as_database(conn, migrate=True))
         return cls(conn, read_only=read_only)
 
     def close(self) -> None:

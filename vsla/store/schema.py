@@ -376,6 +376,70 @@ CREATE TABLE sync_acks (
 ) STRICT;
 """
 
+# Reports. Figures the SAVIX indicators need, kept by the projections in the same transaction
+# as each entry (`vsla check` rebuilds and compares them), so a report over thousands of groups
+# reads one row per group instead of replaying journals. A book made before this migration is
+# marked, and the book layer rebuilds its figures from the journals when it next opens it.
+_REPORTS = """
+ALTER TABLE cycles ADD COLUMN women_at_start INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cycles ADD COLUMN men_at_start INTEGER NOT NULL DEFAULT 0;
+
+-- The group as it stood when each regular meeting closed: counts and money by gender, cash,
+-- the counting differences, and the open loans (due date, gender, owed) so that lateness can
+-- be judged as of any later date.
+CREATE TABLE meeting_figures (
+  group_id TEXT NOT NULL,
+  meeting_number INTEGER NOT NULL,
+  cycle_number INTEGER NOT NULL,
+  date TEXT NOT NULL,
+  cycle_start TEXT NOT NULL,
+  members_at_start_women INTEGER NOT NULL,
+  members_at_start_men INTEGER NOT NULL,
+  members_women INTEGER NOT NULL,
+  members_men INTEGER NOT NULL,
+  attending_women INTEGER NOT NULL,
+  attending_men INTEGER NOT NULL,
+  proxies_women INTEGER NOT NULL,
+  proxies_men INTEGER NOT NULL,
+  dropouts_women INTEGER NOT NULL,
+  dropouts_men INTEGER NOT NULL,
+  savings_women_minor INTEGER NOT NULL,
+  savings_men_minor INTEGER NOT NULL,
+  borrowers_women INTEGER NOT NULL,
+  borrowers_men INTEGER NOT NULL,
+  loans_women INTEGER NOT NULL,
+  loans_men INTEGER NOT NULL,
+  loans_women_minor INTEGER NOT NULL,
+  loans_men_minor INTEGER NOT NULL,
+  write_offs_women_minor INTEGER NOT NULL,
+  write_offs_men_minor INTEGER NOT NULL,
+  loan_fund_cash_minor INTEGER NOT NULL,
+  social_fund_minor INTEGER NOT NULL,
+  loan_fund_difference_minor INTEGER NOT NULL,
+  social_fund_difference_minor INTEGER NOT NULL,
+  open_loans TEXT NOT NULL,
+  PRIMARY KEY (group_id, meeting_number)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX meeting_figures_date ON meeting_figures (group_id, date);
+
+-- Each member's share-out: what she had saved, her gross share, what was deducted, her payout.
+CREATE TABLE payouts (
+  group_id TEXT NOT NULL,
+  cycle_number INTEGER NOT NULL,
+  member_id TEXT NOT NULL,
+  gender TEXT NOT NULL CHECK (gender IN ('F', 'M')),
+  shares INTEGER NOT NULL,
+  savings_minor INTEGER NOT NULL,
+  gross_minor INTEGER NOT NULL,
+  owed_minor INTEGER NOT NULL,
+  payout_minor INTEGER NOT NULL,
+  PRIMARY KEY (group_id, cycle_number, member_id)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO settings (key, value)
+SELECT 'report_figures', 'rebuild' WHERE EXISTS (SELECT 1 FROM journal);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _JOURNAL,
     _BOOK,
@@ -385,4 +449,5 @@ MIGRATIONS: tuple[str, ...] = (
     _NO_MEMBER_INDEX,
     _HUB,
     _SYNC,
+    _REPORTS,
 )

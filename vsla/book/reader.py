@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from vsla.book.views.loans import LoanBook
     from vsla.book.views.meetings import Bowls, CorrectableEntry, CyclePoint, MeetingView
     from vsla.book.views.members import MemberList, Statement
+    from vsla.book.views.report import CycleOutcome, SavixReport
     from vsla.domain.shareout import ShareoutPreview
     from vsla.domain.state import GroupState
 
@@ -414,6 +415,36 @@ class Reader:
                 )
             )
         return tuple(series)
+
+    # -- programme reports ------------------------------------------------------------
+
+    @snapshot
+    def savix(self, as_of: date, group_ids: tuple[str, ...] = ()) -> SavixReport:
+        """The SAVIX data items, indicators and data-quality flags of the given groups (all
+        when none), as of the date, from the figures the projections keep."""
+        from vsla.book.reports import savix_report
+
+        for group_id in group_ids:
+            self._currency(group_id)  # an unknown group is an error, not an empty report
+        return savix_report(self.conn, as_of, group_ids)
+
+    @snapshot
+    def savix_series(
+        self, dates: tuple[date, ...], group_ids: tuple[str, ...] = ()
+    ) -> tuple[SavixReport, ...]:
+        """The report at each date, all read in one snapshot (for charts over time)."""
+        from vsla.book.reports import savix_report
+
+        return tuple(savix_report(self.conn, day, group_ids) for day in dates)
+
+    @snapshot
+    def cycle_outcomes(self, group_ids: tuple[str, ...] = ()) -> tuple[CycleOutcome, ...]:
+        """Every shared-out cycle: each member's savings, share and payout, by gender."""
+        from vsla.book.reports import cycle_outcomes
+
+        for group_id in group_ids:
+            self._currency(group_id)
+        return cycle_outcomes(self.conn, group_ids)
 
     # -- this device: settings and drafts ------------------------------------------------
 

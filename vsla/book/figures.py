@@ -87,6 +87,7 @@ def meeting_closed(db: sqlite_utils.Database, e: Event) -> None:
         return
     cycle, day, _kind, cycle_start, women_at_start, men_at_start, lf_diff, sf_diff = meeting
     genders: dict[str, str] = {}
+    active: set[str] = set()
     members: Counter[str] = Counter()
     dropouts: Counter[str] = Counter()
     for member_id, gender, status, left_on in db.execute(
@@ -95,6 +96,7 @@ def meeting_closed(db: sqlite_utils.Database, e: Event) -> None:
         genders[member_id] = gender
         if status == "active":
             members[gender] += 1
+            active.add(member_id)
         elif left_on is not None and left_on >= cycle_start:
             dropouts[gender] += 1
     attending: Counter[str] = Counter()
@@ -103,6 +105,10 @@ def meeting_closed(db: sqlite_utils.Database, e: Event) -> None:
         "SELECT member_id, status FROM attendance WHERE group_id = ? AND meeting_number = ?",
         [group, number],
     ):
+        # Of the members registered at the close: one who left at this meeting attended it
+        # but is no longer among those the rate divides by.
+        if member_id not in active:
+            continue
         if status == "present":
             attending[genders[member_id]] += 1
         elif status == "proxy":

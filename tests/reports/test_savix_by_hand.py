@@ -62,9 +62,7 @@ def build(path: Path) -> None:
     book.create_group(
         group_id="umoja",
         name="Umoja",
-        constitution=constitution(
-            "UGX", service_charge="upfront", fines_minor={"late": 500}
-        ),
+        constitution=constitution("UGX", service_charge="upfront", fines_minor={"late": 500}),
         members=[Member(m, f"Member {m}", g) for m, g in people],
         cycle_start=date(2026, 1, 5),
     )
@@ -109,8 +107,11 @@ def build(path: Path) -> None:
         constitution=constitution(
             "KES", share_value_minor=10_000, social_fund_minor=5_000, service_charge="none"
         ),
-        members=[Member("W01", "W one", "F"), Member("W02", "W two", "F"),
-                 Member("W03", "W three", "M")],  # fmt: skip
+        members=[
+            Member("W01", "W one", "F"),
+            Member("W02", "W two", "F"),
+            Member("W03", "W three", "M"),
+        ],
         cycle_start=date(2026, 1, 5),
     )
     meet(
@@ -142,6 +143,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def group(report: dict[str, Any], group_id: str) -> dict[str, Any]:
     (found,) = [g for g in report["groups"] if g["group_id"] == group_id]
+    assert isinstance(found, dict)
     return found
 
 
@@ -173,7 +175,7 @@ def test_the_data_items_of_one_group(report: dict[str, Any]) -> None:
 
 def test_each_indicator_of_one_group_by_hand(report: dict[str, Any]) -> None:
     g = group(report, "umoja")
-    expected = {
+    expected: dict[str, Fraction | int] = {
         "percent_women": Fraction(4, 5),
         "attendance_rate": Fraction(3, 5),
         "attendance_rate_women": Fraction(3, 4),

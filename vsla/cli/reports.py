@@ -151,7 +151,7 @@ def quarterly(
         _write(csv_file, out.to_csv(out.quarterly_rows(reports, tr)).encode())
         typer.echo(str(csv_file), err=True)
     if parquet_file is not None:
-        rows = [row for report in reports for row in out.group_rows(report)]
+        rows = [row for report in reports for row in out.group_rows(report, met_only=True)]
         if rows:
             out.write_parquet(rows, parquet_file)
             typer.echo(str(parquet_file), err=True)

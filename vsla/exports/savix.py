@@ -179,9 +179,14 @@ def flat(figures: dict[str, Any]) -> Row:
     return row
 
 
-def group_rows(report: SavixReport) -> list[Row]:
+def group_rows(report: SavixReport, *, met_only: bool = False) -> list[Row]:
+    """One flat row per group; with `met_only`, only groups that had met by the date."""
     document = report.to_json()
-    return [{"as_of": document["as_of"], **flat(group)} for group in document["groups"]]
+    return [
+        {"as_of": document["as_of"], **flat(group)}
+        for group in document["groups"]
+        if not met_only or group["last_meeting"] is not None
+    ]
 
 
 def total_rows(report: SavixReport) -> list[Row]:
@@ -233,11 +238,12 @@ QUARTERLY: tuple[tuple[str, str], ...] = (
 
 
 def quarterly_rows(reports: Iterable[SavixReport], translate: Translate) -> list[Row]:
-    """One row per group per reporting date, with SAVIX's data items as column headings."""
+    """One row per group per reporting date (of the groups that had met by then), with
+    SAVIX's data items as column headings."""
     return [
         {translate(heading): row[key] for heading, key in QUARTERLY}
         for report in reports
-        for row in group_rows(report)
+        for row in group_rows(report, met_only=True)
     ]
 
 

@@ -54,8 +54,11 @@ def savix_report(
     totals: dict[str, Items] = {}
     for base, items, facts in read:
         refused = impossible(items, facts)
-        flags = questionable(items, indicators(items), facts, medians.get(base["currency"]))
-        report = GroupReport(items=items, flags=tuple(flags), refused=tuple(refused), **base)
+        ratios = indicators(items)
+        flags = questionable(items, ratios, facts, medians.get(base["currency"]))
+        report = GroupReport(
+            items=items, indicators=ratios, flags=tuple(flags), refused=tuple(refused), **base
+        )
         groups.append(report)
         if not refused:
             totals[report.currency] = totals.get(report.currency, Items()).plus(items)

@@ -111,7 +111,11 @@ def annualised(items: Items, days_since_start: int) -> Items:
 
 
 def ratio(numerator: int | Fraction, denominator: int | Fraction) -> Fraction | None:
-    return None if denominator == 0 else Fraction(numerator) / Fraction(denominator)
+    if denominator == 0:
+        return None
+    if isinstance(numerator, int) and isinstance(denominator, int):
+        return Fraction(numerator, denominator)  # one gcd, not two Fractions and a division
+    return Fraction(numerator) / Fraction(denominator)
 
 
 @dataclass(frozen=True, slots=True)

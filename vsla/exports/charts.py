@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 MOST_GROUPS = 40  # bars of one chart; beyond, the top and the bottom half of it
+LONGEST_NAME = 40  # characters of a group's name beside its bar
 MOST_DATES = 8  # dates named under a chart over time
 SIZE = (8.0, 4.5)  # inches, at 100 dots an inch
 
@@ -50,10 +51,15 @@ def write_charts(
     import matplotlib
 
     folder.mkdir(parents=True, exist_ok=True)
-    codes = sorted({g.currency for r in reports for g in r.groups} | set(reports[-1].totals))
+    codes = sorted(
+        {g.currency for r in reports for g in r.groups} | {c for r in reports for c in r.totals}
+    )
     written: list[Path] = []
-    # Text stays text in SVG; ids come from a fixed salt: the same file at every run.
-    with matplotlib.rc_context({"svg.hashsalt": "vsla", "svg.fonttype": "none"}):
+    # Text stays text in SVG, ids come from a fixed salt (the same file at every run), and a
+    # "$" in a group's name is a dollar, not the start of a formula.
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "vsla", "svg.fonttype": "none", "text.parse_math": False}
+    ):
         for code in codes:
             charts = _Charts(reports, code, translate)
             written += _save(charts.savings_loans(), folder / f"savings-loans-{code}")
@@ -147,7 +153,8 @@ class _Charts:
             returns = returns[: MOST_GROUPS // 2] + returns[-MOST_GROUPS // 2 :]
         fig, ax = _figure(height=max(SIZE[1], 1.5 + 0.25 * len(returns)))
         ax.barh(range(len(returns)), [float(r) * 100 for r, _ in returns])
-        ax.set_yticks(range(len(returns)), [name for _, name in returns])
+        names = [textwrap.shorten(name, LONGEST_NAME, placeholder="…") for _, name in returns]
+        ax.set_yticks(range(len(returns)), names)
         ax.axvline(0, color="black", linewidth=0.8)
         _percent(ax.xaxis)
         ax.set_title(title)

@@ -63,7 +63,7 @@ def number(value: Fraction | None) -> float | None:
     return None if value is None else round(float(value), DIGITS)
 
 
-def figures_json(items: Items) -> dict[str, Any]:
+def figures_json(items: Items, ratios: Indicators | None = None) -> dict[str, Any]:
     """Items and indicators as the flat public shape (shared by groups and totals)."""
     out: dict[str, Any] = {}
     for name in SPLIT_ITEMS:
@@ -71,7 +71,7 @@ def figures_json(items: Items) -> dict[str, Any]:
         out[name] = {"all": split.all, "women": split.women, "men": split.men}
     for name in MONEY_ITEMS:
         out[name] = getattr(items, name)
-    ratios = indicators(items)
+    ratios = ratios or indicators(items)
     for name in RATIOS:
         value = getattr(ratios, name)
         if isinstance(value, Gendered):
@@ -100,12 +100,9 @@ class GroupReport:
     last_meeting: date | None
     shared_out: bool
     items: Items
+    indicators: Indicators  # of `items`, worked out once
     flags: tuple[Problem, ...]
     refused: tuple[Problem, ...]  # impossible figures: the group is left out of the totals
-
-    @property
-    def indicators(self) -> Indicators:
-        return indicators(self.items)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -119,7 +116,7 @@ class GroupReport:
             "savings_started": None if self.cycle_start is None else self.cycle_start.isoformat(),
             "last_meeting": None if self.last_meeting is None else self.last_meeting.isoformat(),
             "shared_out": self.shared_out,
-            **figures_json(self.items),
+            **figures_json(self.items, self.indicators),
             "flags": [problem_json(p) for p in self.flags],
             "refused": [problem_json(p) for p in self.refused],
         }

@@ -45,20 +45,36 @@ RUNS = 3
 SECONDS_TARGET = 10.0
 RATIO_TARGET = 3.0
 SUMMED = (
-    "members_women", "members_men", "members_at_start_women", "members_at_start_men",
-    "attending_women", "attending_men", "dropouts_women", "dropouts_men",
-    "savings_women_minor", "savings_men_minor", "loans_women", "loans_men",
-    "loans_women_minor", "loans_men_minor", "write_offs_women_minor", "write_offs_men_minor",
-    "loan_fund_cash_minor", "social_fund_minor",
-)  # fmt: skip
+    "members_women",
+    "members_men",
+    "members_at_start_women",
+    "members_at_start_men",
+    "attending_women",
+    "attending_men",
+    "dropouts_women",
+    "dropouts_men",
+    "savings_women_minor",
+    "savings_men_minor",
+    "loans_women",
+    "loans_men",
+    "loans_women_minor",
+    "loans_men_minor",
+    "write_offs_women_minor",
+    "write_offs_men_minor",
+    "loan_fund_cash_minor",
+    "social_fund_minor",
+)
 OURS = {
-    "members_women": ("members", "women"), "members_men": ("members", "men"),
+    "members_women": ("members", "women"),
+    "members_men": ("members", "men"),
     "members_at_start_women": ("members_at_start", "women"),
     "members_at_start_men": ("members_at_start", "men"),
     "attending_women": ("attending_last_meeting", "women"),
     "attending_men": ("attending_last_meeting", "men"),
-    "dropouts_women": ("dropouts", "women"), "dropouts_men": ("dropouts", "men"),
-    "savings_women_minor": ("savings_minor", "women"), "savings_men_minor": ("savings_minor", "men"),
+    "dropouts_women": ("dropouts", "women"),
+    "dropouts_men": ("dropouts", "men"),
+    "savings_women_minor": ("savings_minor", "women"),
+    "savings_men_minor": ("savings_minor", "men"),
     "loans_women": ("loans_outstanding_count", "women"),
     "loans_men": ("loans_outstanding_count", "men"),
     "loans_women_minor": ("loans_outstanding_minor", "women"),
@@ -69,7 +85,7 @@ OURS = {
     "social_fund_minor": ("social_fund_minor", None),
     "late_women_minor": ("late_loans_unpaid_minor", "women"),
     "late_men_minor": ("late_loans_unpaid_minor", "men"),
-}  # fmt: skip
+}
 
 
 def ours_once(book: Path) -> tuple[float, float, dict[str, Any]]:
@@ -152,7 +168,7 @@ def duckdb_totals_sql(parquet: Path) -> str:
       SUM(COALESCE(late.women, 0)) AS late_women_minor,
       SUM(COALESCE(late.men, 0)) AS late_men_minor
     FROM last LEFT JOIN late USING (group_id) GROUP BY currency ORDER BY currency
-    """  # noqa: S608 - our own file name and date
+    """
 
 
 def duckdb_run(sql: str) -> tuple[float, dict[str, dict[str, int]]]:
@@ -162,8 +178,10 @@ def duckdb_run(sql: str) -> tuple[float, dict[str, dict[str, int]]]:
     start = time.perf_counter()
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
-    found = {row[0]: dict(zip(names[1:], (int(v) for v in row[1:]), strict=True))
-             for row in cursor.fetchall()}  # fmt: skip
+    found = {
+        row[0]: dict(zip(names[1:], (int(v) for v in row[1:]), strict=True))
+        for row in cursor.fetchall()
+    }
     seconds = time.perf_counter() - start
     con.close()
     return seconds, found
@@ -183,10 +201,21 @@ def as_sums(totals: dict[str, Any]) -> dict[str, dict[str, int]]:
 def snapshot_parquet(book: Path) -> Path:
     path = OUT / "report-snapshot.parquet"
     subprocess.run(
-        [str(Path(sys.executable).with_name("vsla")), "report", "savix", "--db", str(book), "--as-of",
-         AS_OF.isoformat(), "--parquet", str(path)],
-        cwd=ROOT, check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).with_name("vsla")),
+            "report",
+            "savix",
+            "--db",
+            str(book),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--parquet",
+            str(path),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -225,16 +254,22 @@ def main() -> None:
     ratio = ours_s / duck_s
     size_gib = book.stat().st_size / 2**30
     print(f"machine: {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
-    print(f"book: {groups:,} groups, {members:,} members, {figures:,} meeting figures, "
-          f"{size_gib:.1f} GiB (built in {build_seconds:,.0f} s)")  # fmt: skip
+    print(
+        f"book: {groups:,} groups, {members:,} members, {figures:,} meeting figures, "
+        f"{size_gib:.1f} GiB (built in {build_seconds:,.0f} s)"
+    )
     print(f"report as of {AS_OF}; {RUNS} runs each, medians")
-    print(f"ours   vsla report savix --json  {ours_s:7.2f} s   peak {peak_mib:,.0f} MiB "
-          f"(the command idle: {baseline_mib:,.0f} MiB)")  # fmt: skip
+    print(
+        f"ours   vsla report savix --json  {ours_s:7.2f} s   peak {peak_mib:,.0f} MiB "
+        f"(the command idle: {baseline_mib:,.0f} MiB)"
+    )
     print(f"DuckDB over the meeting figures   {duck_s:7.2f} s   (totals equal to ours)")
     print(f"DuckDB summing our snapshot export {snapshot_seconds:6.3f} s   (a lower bound)")
-    print(f"ours / DuckDB: {ratio:.2f}x  target <= {RATIO_TARGET:.0f}x: "
-          f"{'ok' if ratio <= RATIO_TARGET else 'MISSED'}; "
-          f"under {SECONDS_TARGET:.0f} s: {'ok' if ours_s < SECONDS_TARGET else 'MISSED'}")  # fmt: skip
+    print(
+        f"ours / DuckDB: {ratio:.2f}x  target <= {RATIO_TARGET:.0f}x: "
+        f"{'ok' if ratio <= RATIO_TARGET else 'MISSED'}; "
+        f"under {SECONDS_TARGET:.0f} s: {'ok' if ours_s < SECONDS_TARGET else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from ledger import Problem
 from vsla.book.reader import Reader
 from vsla.book.views.report import GroupReport, SavixReport
-from vsla.domain.savix import Items, Split
+from vsla.domain.savix import Items, Split, indicators
 from vsla.exports.charts import MOST_GROUPS, write_charts
 
 pytest.importorskip("matplotlib")
@@ -98,7 +99,7 @@ def test_titles_and_labels_go_through_the_translation(
     }
     for name, title in titles.items():
         assert title in texts(folder / f"{name}-{code}.svg")
-    assert {"«women»", "«men»", "«savings per member»", "«attendance»"} <= set(
+    assert {"«women»", "«men»", "«with a loan»", "«attendance»"} <= set(
         texts(folder / f"women-men-{code}.svg")
     )
     assert {"«all»", "«women»", "«men»"} <= set(texts(folder / f"portfolio-at-risk-{code}.svg"))
@@ -153,18 +154,22 @@ def test_of_many_groups_the_top_and_the_bottom_are_shown(tmp_path: Path) -> None
 
 
 def test_a_currency_without_any_return_still_gets_its_chart_saying_so(tmp_path: Path) -> None:
-    # A group on the day its savings started: no annualised return yet.
-    report = SavixReport(TODAY, (_group("g", "G", None),), {"GHS": Items()})
+    # One group has no annualised return (as on the day its savings started); the other has
+    # one, but impossible figures: refused, it is in no total and on no chart.
+    refused = replace(
+        _group("r", "Refused", Fraction(1, 2)),
+        refused=(Problem("savix.future", "a meeting is dated after the reporting date", {}),),
+    )
+    report = SavixReport(TODAY, (_group("g", "Young", None), refused), {"GHS": Items()})
     write_charts((report,), (), tmp_path, translate=marked)
     shown = texts(tmp_path / "return-by-group-GHS.svg")
     assert "«No group has an annualised return yet»" in shown
-    assert "G" not in shown
+    assert not {"Young", "Refused"} & set(shown)
 
 
-def _group(
-    group_id: str, name: str, annual_return: Fraction | None, items: Items | None = None
-) -> GroupReport:
-    base = items or Items(members=Split(4, 1), savings_minor=Split(80_00, 20_00))
+def _group(group_id: str, name: str, annual_return: Fraction | None) -> GroupReport:
+    """A group of Ghana saving 100 cedis, earning `annual_return` on it in a year."""
+    base = Items(members=Split(4, 1), savings_minor=Split(80_00, 20_00))
     if annual_return is not None:
         base = replace(
             base,
@@ -184,6 +189,7 @@ def _group(
         last_meeting=TODAY,
         shared_out=False,
         items=base,
+        indicators=indicators(base),
         flags=(),
         refused=(),
     )

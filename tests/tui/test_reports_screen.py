@@ -94,7 +94,7 @@ async def test_the_figures_are_those_of_the_members_statements_and_loans(
         assert rows["Annualised return on assets"] == [percent(profit * 364, days * assets)]
         text = screen_text(app)
         assert "Tumaini Kanina · programme report on 2026-11-25 · CDF" in text
-        assert "savings per member" in text and "loan per borrower" in text
+        assert "savings per member" in text and "average loan" in text
         assert "No data-quality flags" in text
         assert app.screen.query_one(PlotextPlot).region.height >= 6
         await Keys(pilot)("escape")
@@ -116,7 +116,7 @@ async def test_a_ratio_without_a_denominator_is_not_available(demo_path: Path) -
         assert rows["Loans outstanding: number"][2] == "0"
         assert rows["Portfolio at risk"][2] == "n/a"  # nothing lent to men: no ratio
         assert rows["Portfolio at risk"][1] != "n/a"
-        assert "loan per borrower (men: n/a)" in screen_text(app)
+        assert "average loan (men: n/a)" in screen_text(app)
     book.close()
 
 

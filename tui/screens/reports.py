@@ -115,7 +115,7 @@ class ReportsScreen(GroupScreen):
         pairs = (ratios.average_savings_minor, ratios.average_loan_minor)
         women = [0 if p.women is None else round(p.women / unit) for p in pairs]
         men = [0 if p.men is None else round(p.men / unit) for p in pairs]
-        labels = [t(N_("savings per member")), t(N_("loan per borrower"))]
+        labels = [t(N_("savings per member")), t(N_("average loan"))]
         for i, pair in enumerate(pairs):  # a bar of 0 is not the same as no figure at all
             _all, *split = gendered(pair)
             missing = [t(g) for g, v in zip(GENDERS[1:], split, strict=True) if v is None]

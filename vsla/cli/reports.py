@@ -173,11 +173,11 @@ def cycles(group: GroupOption = None, as_json: JsonOption = False, db: DbOption 
         Column(tr(N_("group")), whole=True),
         Column(tr(N_("cycle")), whole=True),
         Column(tr(N_("shared out")), whole=True),
-        Column(tr(N_("savings")), whole=True),
-        Column(tr(N_("paid out")), whole=True),
+        Column(tr(N_("savings")), whole=True, drop=2),
+        Column(tr(N_("paid out")), whole=True, drop=1),
         Column(tr(N_("return")), whole=True),
-        Column(tr(N_("women")), whole=True, drop=1),
-        Column(tr(N_("men")), whole=True, drop=1),
+        Column(tr(N_("women")), whole=True),
+        Column(tr(N_("men")), whole=True),
     ]
     rows = []
     for o in outcomes:
@@ -211,25 +211,29 @@ def _print(report: SavixReport) -> None:
     console = terminal()
     columns = [
         Column(tr(N_("group")), whole=True),
-        Column(tr(N_("currency")), whole=True, drop=5),
+        Column(tr(N_("currency")), whole=True),
         Column(tr(N_("members")), whole=True),
-        Column(tr(N_("women")), whole=True, drop=3),
+        Column(tr(N_("women")), whole=True, drop=2),
         Column(tr(N_("savings")), whole=True),
-        Column(tr(N_("loans")), whole=True, drop=2),
-        Column(tr(N_("at risk")), whole=True, drop=1),
-        Column(tr(N_("flags")), drop=4),
+        Column(tr(N_("loans")), whole=True, drop=3),
+        Column(tr(N_("at risk")), whole=True, drop=4),
     ]
     rows = [_group_cells(g, language) for g in report.groups]
     console.print(tr(N_("SAVIX report as of {date}"), date=report.as_of.isoformat()))
     if rows:
         console.print(fitted_table(columns, rows, console.width))
+    for g in report.groups:
+        for problem, left_out in [(p, True) for p in g.refused] + [(p, False) for p in g.flags]:
+            text = tr(problem.message).format(**problem.params)
+            if left_out:
+                text = tr(N_("left out of the totals: {reason}"), reason=text)
+            console.print(f"[yellow]{g.group_id}[/yellow]: {text}", highlight=False, markup=True)
     for currency, items in sorted(report.totals.items()):
         console.print(_totals_table(currency, items, language, console.width))
 
 
 def _group_cells(g: GroupReport, language: str) -> list[str]:
     ratios = g.indicators
-    problems = g.refused or g.flags
     return [
         g.group_id,
         g.currency,
@@ -238,7 +242,6 @@ def _group_cells(g: GroupReport, language: str) -> list[str]:
         _money(g.items.savings_minor.all, g.currency, language),
         _money(g.items.loans_outstanding_minor.all, g.currency, language),
         _percent(ratios.portfolio_at_risk.all),
-        ", ".join(tr(p.message).format(**p.params) for p in problems),
     ]
 
 

@@ -111,7 +111,7 @@ class _Charts:
         found = indicators(now if now is not None else Items())
         _pairs(
             money,
-            [self.tr(N_("savings per member")), self.tr(N_("loan per borrower"))],
+            [self.tr(N_("savings per member")), self.tr(N_("average loan"))],
             [found.average_savings_minor, found.average_loan_minor],
             1 / self.unit,
             self.tr,

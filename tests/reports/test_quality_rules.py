@@ -84,3 +84,6 @@ def test_each_questionable_rule_flags_its_own_case() -> None:
     ) == ["savix.group_size"]
     assert rules(SOUND, replace(FACTS, cash_difference_minor=(0, -500))) == ["savix.cash_differs"]
     assert rules(Items(), Facts(AS_OF, None, None, False, (0, 0), None)) == ["savix.no_meeting"]
+    # on a hub: the device last pushed 29 days before the date, 28 is still fine
+    assert rules(SOUND, replace(FACTS, last_sync=date(2026, 6, 1))) == ["savix.no_sync"]
+    assert rules(SOUND, replace(FACTS, last_sync=date(2026, 6, 2))) == []

@@ -103,8 +103,15 @@ def _read_group(
         last_meeting=date.fromisoformat(now[2]),
         shared_out=shared_out,
     )
+    synced = None if last_sync is None else date.fromisoformat(str(last_sync)[:10])
     facts = Facts(
-        as_of, cycle_start, base["last_meeting"], shared_out, (now[26], now[27]), quarter_ago
+        as_of,
+        cycle_start,
+        base["last_meeting"],
+        shared_out,
+        (now[26], now[27]),
+        quarter_ago,
+        synced,
     )
     return base, annualised(items, (as_of - cycle_start).days), facts
 

@@ -30,6 +30,7 @@ class Facts:
     shared_out: bool
     cash_difference_minor: tuple[int, int]  # loan fund, social fund: counted − book
     quarter_ago: Items | None  # of the last meeting a quarter earlier, in the same cycle
+    last_sync: date | None = None  # on a hub: the day the group's device last pushed
 
 
 def impossible(items: Items, facts: Facts) -> list[Problem]:
@@ -142,6 +143,10 @@ def questionable(
                 N_("no meeting recorded since {date}"),
                 date=facts.last_meeting.isoformat(),
             )
+        )
+    if facts.last_sync is not None and (facts.as_of - facts.last_sync).days > QUIET_DAYS:
+        found.append(
+            _flag("savix.no_sync", N_("no sync since {date}"), date=facts.last_sync.isoformat())
         )
     if facts.quarter_ago is not None:
         if _key_figures(facts.quarter_ago) == _key_figures(items):

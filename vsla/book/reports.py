@@ -11,7 +11,6 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from fractions import Fraction
 from typing import Any
 
 from vsla.book.views.report import CycleOutcome, GroupReport, Payout, SavixReport
@@ -20,22 +19,31 @@ from vsla.domain.savix_quality import Facts, impossible, questionable
 
 QUARTER = timedelta(days=91)
 
-_FIGURES = """
-SELECT meeting_number, cycle_number, date, cycle_start, members_at_start_women,
-  members_at_start_men, members_women, members_men, attending_women, attending_men,
-  proxies_women, proxies_men, dropouts_women, dropouts_men, savings_women_minor,
-  savings_men_minor, borrowers_women, borrowers_men, loans_women, loans_men,
-  loans_women_minor, loans_men_minor, write_offs_women_minor, write_offs_men_minor,
-  loan_fund_cash_minor, social_fund_minor, loan_fund_difference_minor,
-  social_fund_difference_minor, open_loans
-FROM meeting_figures WHERE group_id = ? AND date <= ?
-ORDER BY date DESC, meeting_number DESC LIMIT 1
-"""
-_GROUPS = """
+_COLUMNS = (
+    "meeting_number", "cycle_number", "date", "cycle_start", "members_at_start_women",
+    "members_at_start_men", "members_women", "members_men", "attending_women", "attending_men",
+    "proxies_women", "proxies_men", "dropouts_women", "dropouts_men", "savings_women_minor",
+    "savings_men_minor", "borrowers_women", "borrowers_men", "loans_women", "loans_men",
+    "loans_women_minor", "loans_men_minor", "write_offs_women_minor", "write_offs_men_minor",
+    "loan_fund_cash_minor", "social_fund_minor", "loan_fund_difference_minor",
+    "social_fund_difference_minor", "open_loans",
+)  # fmt: skip
+_WIDTH = len(_COLUMNS)
+_LAST = """(SELECT x.meeting_number FROM meeting_figures x WHERE x.group_id = g.id AND x.date <= ?
+  ORDER BY x.date DESC, x.meeting_number DESC LIMIT 1)"""
+# One query for the whole report: each group with the figures of its last meeting on or before
+# the date, and of a quarter earlier (for the flags), found by the (group_id, date) index.
+_REPORT = f"""
 SELECT g.id, g.name, g.currency, g.country,
   (SELECT device FROM group_writers w WHERE w.group_id = g.id),
-  (SELECT MAX(received_at) FROM pushes p WHERE p.group_id = g.id)
+  (SELECT MAX(received_at) FROM pushes p WHERE p.group_id = g.id),
+  c.closed_on,
+  {", ".join(f"f.{c}" for c in _COLUMNS)},
+  {", ".join(f"q.{c}" if c != "open_loans" else "'[]'" for c in _COLUMNS)}
 FROM groups g
+LEFT JOIN meeting_figures f ON f.group_id = g.id AND f.meeting_number = {_LAST}
+LEFT JOIN cycles c ON c.group_id = g.id AND c.number = f.cycle_number
+LEFT JOIN meeting_figures q ON q.group_id = g.id AND q.meeting_number = {_LAST}
 """
 
 
@@ -43,15 +51,16 @@ def savix_report(
     conn: sqlite3.Connection, as_of: date, group_ids: Sequence[str] = ()
 ) -> SavixReport:
     """The report as of `as_of` for the given groups (every group when none is given)."""
+    days = [as_of.isoformat(), (as_of - QUARTER).isoformat()]
     if group_ids:
         marks = ", ".join("?" * len(group_ids))
-        rows = conn.execute(f"{_GROUPS} WHERE g.id IN ({marks}) ORDER BY g.id", list(group_ids))
+        rows = conn.execute(f"{_REPORT} WHERE g.id IN ({marks}) ORDER BY g.id", [*days, *group_ids])
     else:
-        rows = conn.execute(f"{_GROUPS} ORDER BY g.id")
-    read = [_read_group(conn, row, as_of) for row in rows.fetchall()]
+        rows = conn.execute(f"{_REPORT} ORDER BY g.id", days)
+    read = [_read_group(row, as_of) for row in rows]
     medians = _median_savings(read)
     groups: list[GroupReport] = []
-    totals: dict[str, Items] = {}
+    counted: dict[str, list[Items]] = defaultdict(list)
     for base, items, facts in read:
         refused = impossible(items, facts)
         ratios = indicators(items)
@@ -61,15 +70,14 @@ def savix_report(
         )
         groups.append(report)
         if not refused:
-            totals[report.currency] = totals.get(report.currency, Items()).plus(items)
+            counted[report.currency].append(items)
+    totals = {currency: Items.total(many) for currency, many in counted.items()}
     return SavixReport(as_of, tuple(groups), totals)
 
 
-def _read_group(
-    conn: sqlite3.Connection, row: Sequence[Any], as_of: date
-) -> tuple[dict[str, Any], Items, Facts]:
-    group_id, name, currency, country, facilitator, last_sync = row
-    now = conn.execute(_FIGURES, [group_id, as_of.isoformat()]).fetchone()
+def _read_group(row: Sequence[Any], as_of: date) -> tuple[dict[str, Any], Items, Facts]:
+    group_id, name, currency, country, facilitator, last_sync, closed_on = row[:7]
+    now, earlier = row[7 : 7 + _WIDTH], row[7 + _WIDTH :]
     base: dict[str, Any] = {
         "group_id": group_id,
         "name": name,
@@ -82,19 +90,15 @@ def _read_group(
         "last_meeting": None,
         "shared_out": False,
     }
-    if now is None:
-        facts = Facts(as_of, None, None, False, (0, 0), None)
-        return base, Items(), facts
+    synced = None if last_sync is None else date.fromisoformat(str(last_sync)[:10])
+    if now[0] is None:
+        return base, Items(), Facts(as_of, None, None, False, (0, 0), None, synced)
     items = _items(now, as_of)
     cycle_start = date.fromisoformat(now[3])
-    closed = conn.execute(
-        "SELECT closed_on FROM cycles WHERE group_id = ? AND number = ?", [group_id, now[1]]
-    ).fetchone()
-    shared_out = closed is not None and closed[0] is not None and closed[0] <= as_of.isoformat()
-    earlier = conn.execute(_FIGURES, [group_id, (as_of - QUARTER).isoformat()]).fetchone()
+    shared_out = closed_on is not None and closed_on <= as_of.isoformat()
     quarter_ago = (
         _items(earlier, as_of - QUARTER)
-        if earlier is not None and earlier[1] == now[1] and earlier[0] != now[0]
+        if earlier[0] is not None and earlier[1] == now[1] and earlier[0] != now[0]
         else None
     )
     base.update(
@@ -103,7 +107,6 @@ def _read_group(
         last_meeting=date.fromisoformat(now[2]),
         shared_out=shared_out,
     )
-    synced = None if last_sync is None else date.fromisoformat(str(last_sync)[:10])
     facts = Facts(
         as_of,
         cycle_start,
@@ -139,14 +142,12 @@ def _items(row: Sequence[Any], as_of: date) -> Items:
     )
 
 
-def _median_savings(read: Iterable[tuple[dict[str, Any], Items, Facts]]) -> dict[str, Fraction]:
+def _median_savings(read: Iterable[tuple[dict[str, Any], Items, Facts]]) -> dict[str, float]:
     """The median savings per member of the groups of each currency (for the 5× flag)."""
-    per_currency: dict[str, list[Fraction]] = defaultdict(list)
+    per_currency: dict[str, list[float]] = defaultdict(list)
     for base, items, _facts in read:
         if items.members.all:
-            per_currency[base["currency"]].append(
-                Fraction(items.savings_minor.all, items.members.all)
-            )
+            per_currency[base["currency"]].append(items.savings_minor.all / items.members.all)
     return {currency: statistics.median(values) for currency, values in per_currency.items()}
 
 

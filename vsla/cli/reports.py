@@ -7,7 +7,6 @@ Each output is made whole before anything is written; a refused command writes n
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -298,7 +297,7 @@ def _money(amount_minor: int, currency: str, language: str) -> str:
     return amount(amount_minor, currency, language)
 
 
-def _percent(value: Fraction | None) -> str:
+def _percent(value: float | None) -> str:
     return tr(N_("n/a")) if value is None else f"{float(value) * 100:.1f}%"
 
 

@@ -3,8 +3,8 @@
 A group's data items are counts and money split into women and men (`Split`); the items of
 several groups add up item by item (`Items.plus`), and every indicator is then one division
 of two such sums: a weighted ratio, never an average of per-group ratios. A ratio whose
-denominator is zero is None ("not available"), never 0. Ratios are exact fractions here;
-front ends turn them into numbers only to show or export them.
+denominator is zero is None ("not available"), never 0. Items are exact integers; each ratio
+is the float nearest its exact value, worked out in one rounding.
 """
 
 from __future__ import annotations
@@ -62,6 +62,18 @@ class Items:
     annual_savings_minor: int = 0
     annual_assets_minor: int = 0
 
+    @staticmethod
+    def total(many: list[Items]) -> Items:
+        """The items of several groups added up, item by item."""
+        values: dict[str, Any] = {}
+        for f in fields(Items):
+            column = [getattr(items, f.name) for items in many]
+            if f.type == "Split":
+                values[f.name] = Split(sum(s.women for s in column), sum(s.men for s in column))
+            else:
+                values[f.name] = sum(column, Fraction(0) if f.name == "annual_profit_minor" else 0)
+        return Items(**values)
+
     def plus(self, other: Items) -> Items:
         values: dict[str, Any] = {}
         for f in fields(Items):
@@ -110,21 +122,23 @@ def annualised(items: Items, days_since_start: int) -> Items:
     )
 
 
-def ratio(numerator: int | Fraction, denominator: int | Fraction) -> Fraction | None:
+def ratio(numerator: int | Fraction, denominator: int | Fraction) -> float | None:
+    """numerator ÷ denominator as the float nearest the exact quotient (Python divides two
+    integers exactly and rounds once), or None when the denominator is 0."""
     if denominator == 0:
         return None
     if isinstance(numerator, int) and isinstance(denominator, int):
-        return Fraction(numerator, denominator)  # one gcd, not two Fractions and a division
-    return Fraction(numerator) / Fraction(denominator)
+        return numerator / denominator
+    return float(Fraction(numerator) / Fraction(denominator))
 
 
 @dataclass(frozen=True, slots=True)
 class Gendered:
     """A ratio for everyone, for women and for men."""
 
-    all: Fraction | None
-    women: Fraction | None
-    men: Fraction | None
+    all: float | None
+    women: float | None
+    men: float | None
 
 
 def _by_gender(numerator: Split, denominator: Split) -> Gendered:
@@ -137,7 +151,7 @@ def _by_gender(numerator: Split, denominator: Split) -> Gendered:
 
 @dataclass(frozen=True, slots=True)
 class Indicators:
-    percent_women: Fraction | None
+    percent_women: float | None
     attendance_rate: Gendered
     dropout_rate: Gendered
     retention_rate: Gendered
@@ -146,13 +160,13 @@ class Indicators:
     percent_with_loan: Gendered
     average_loan_minor: Gendered
     portfolio_at_risk: Gendered
-    loan_fund_utilisation: Fraction | None
-    loans_to_assets: Fraction | None
-    return_on_savings: Fraction | None
-    return_on_assets: Fraction | None
-    annualised_return_on_savings: Fraction | None
-    annualised_return_on_assets: Fraction | None
-    average_profit_minor: Fraction | None
+    loan_fund_utilisation: float | None
+    loans_to_assets: float | None
+    return_on_savings: float | None
+    return_on_assets: float | None
+    annualised_return_on_savings: float | None
+    annualised_return_on_assets: float | None
+    average_profit_minor: float | None
 
 
 def indicators(items: Items) -> Indicators:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 
 from ledger import N_, Problem
 from vsla.domain.savix import Indicators, Items, Split
 
-LOW_ATTENDANCE = Fraction(1, 2)
-HIGH_PORTFOLIO_AT_RISK = Fraction(1, 5)
-ANNUAL_RETURN_ON_ASSETS = (Fraction(-1, 10), Fraction(2))
+LOW_ATTENDANCE = 0.5
+HIGH_PORTFOLIO_AT_RISK = 0.2
+ANNUAL_RETURN_ON_ASSETS = (-0.1, 2.0)
 SAVINGS_OVER_MEDIAN = 5
 OLDEST_CYCLE_DAYS = 60 * 7
 QUIET_DAYS = 4 * 7
@@ -84,7 +83,7 @@ def impossible(items: Items, facts: Facts) -> list[Problem]:
 
 
 def questionable(
-    items: Items, ratios: Indicators, facts: Facts, median_savings_minor: Fraction | None
+    items: Items, ratios: Indicators, facts: Facts, median_savings_minor: float | None
 ) -> list[Problem]:
     """The flags of reports.md, each naming its rule and the figure that tripped it."""
     found: list[Problem] = []
@@ -181,8 +180,8 @@ def _key_figures(items: Items) -> tuple[object, ...]:
     )
 
 
-def _percent(value: Fraction) -> str:
-    return f"{float(value) * 100:.0f}%"
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
 
 
 def _refused(code: str, message: str, **params: object) -> Problem:

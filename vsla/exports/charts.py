@@ -25,8 +25,6 @@ from vsla.book.views.report import CycleOutcome, SavixReport
 from vsla.domain.savix import Gendered, Items, indicators
 
 if TYPE_CHECKING:
-    from fractions import Fraction
-
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
@@ -207,11 +205,11 @@ def _figure(height: float = SIZE[1]) -> tuple[Figure, Axes]:
     return fig, fig.subplots()
 
 
-def _part(ratios: Gendered, label: str) -> Fraction | None:
+def _part(ratios: Gendered, label: str) -> float | None:
     return {ALL: ratios.all, WOMEN: ratios.women, MEN: ratios.men}[label]
 
 
-def _value(ratio: Fraction | None, scale: float) -> float:
+def _value(ratio: float | None, scale: float) -> float:
     return math.nan if ratio is None else float(ratio) * scale
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from ledger import Problem
@@ -59,8 +58,8 @@ RATIOS = (
 DIGITS = 6  # a ratio's decimals in JSON, csv and xlsx
 
 
-def number(value: Fraction | None) -> float | None:
-    return None if value is None else round(float(value), DIGITS)
+def number(value: float | None) -> float | None:
+    return None if value is None else round(value, DIGITS)
 
 
 def figures_json(items: Items, ratios: Indicators | None = None) -> dict[str, Any]:
@@ -156,10 +155,8 @@ class Payout:
     payout_minor: int
 
     @property
-    def return_on_savings(self) -> Fraction | None:
-        return (
-            None if not self.savings_minor else Fraction(self.gross_minor, self.savings_minor) - 1
-        )
+    def return_on_savings(self) -> float | None:
+        return _return(self.gross_minor, self.savings_minor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,5 +232,6 @@ def _split(payouts: tuple[Payout, ...], name: str) -> Split:
     )
 
 
-def _return(gross: int, savings: int) -> Fraction | None:
-    return None if savings == 0 else Fraction(gross, savings) - 1
+def _return(gross: int, savings: int) -> float | None:
+    """gross ÷ savings − 1, worked out as (gross − savings) ÷ savings: one rounding."""
+    return None if savings == 0 else (gross - savings) / savings

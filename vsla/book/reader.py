@@ -416,6 +416,12 @@ class Reader:
             )
         return tuple(series)
 
+    @snapshot
+    def book_mark(self) -> int:
+        """A number that grows with every entry of any group: what was worked out from the
+        book at one mark still holds at the same mark (the staff pages' cache)."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM journal").fetchone()[0])
+
     # -- programme reports ------------------------------------------------------------
 
     @snapshot

@@ -11,6 +11,7 @@ from vsla.cli import (
     exporting,
     frontends,
     hub,
+    hub_staff,
     hub_sync,
     reports,
     sms,
@@ -52,6 +53,7 @@ app.add_typer(reports.report_app, name="report")
 hub.hub_app.add_typer(hub_sync.device_app, name="device")
 hub.hub_app.add_typer(hub_sync.group_app, name="group")
 hub.hub_app.add_typer(hub_sync.quarantine_app, name="quarantine")
+hub.hub_app.add_typer(hub_staff.staff_app, name="staff")
 hub.hub_app.command("stale")(hub_sync.stale)
 app.add_typer(hub.hub_app, name="hub")
 app.command("sync")(sync.sync)

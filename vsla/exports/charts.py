@@ -70,6 +70,40 @@ def write_charts(
     return written
 
 
+CHART_NAMES = ("savings-loans", "women-men", "return-by-group", "portfolio-at-risk")
+
+
+def chart_svgs(
+    reports: tuple[SavixReport, ...],
+    code: str,
+    names: Sequence[str],
+    *,
+    translate: Callable[[str], str],
+) -> dict[str, str]:
+    """The named charts of one currency as SVG text, for a web page (the hub's staff pages
+    draw with this same code)."""
+    import io
+
+    import matplotlib
+
+    made: dict[str, str] = {}
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "vsla", "svg.fonttype": "none", "text.parse_math": False}
+    ):
+        charts = _Charts(reports, code, translate)
+        draw = {
+            "savings-loans": charts.savings_loans,
+            "women-men": charts.women_men,
+            "return-by-group": charts.return_by_group,
+            "portfolio-at-risk": charts.portfolio_at_risk,
+        }
+        for name in names:
+            out = io.StringIO()
+            draw[name]().savefig(out, format="svg", metadata={"Date": None})
+            made[name] = out.getvalue()
+    return made
+
+
 class _Charts:
     """The charts of one currency."""
 

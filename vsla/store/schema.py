@@ -440,6 +440,37 @@ INSERT INTO settings (key, value)
 SELECT 'report_figures', 'rebuild' WHERE EXISTS (SELECT 1 FROM journal);
 """
 
+# Staff accounts for the hub's web pages (programme staff read reports there): who may log in
+# (an argon2 hash of the password, never the password), failed log-ins counted per email to
+# lock out guessing, and an audit log of what staff did. The hub's own; never synced.
+_STAFF = """
+CREATE TABLE staff (
+  email TEXT PRIMARY KEY CHECK (email = lower(email)),
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
+  password_hash TEXT NOT NULL,
+  language TEXT,
+  added_at TEXT NOT NULL,
+  disabled_at TEXT
+) STRICT;
+
+CREATE TABLE staff_logins (
+  email TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  first_failure_at TEXT,
+  locked_until TEXT
+) STRICT;
+
+CREATE TABLE staff_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  email TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  client TEXT
+) STRICT;
+CREATE INDEX staff_log_at ON staff_log (at);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _JOURNAL,
     _BOOK,
@@ -450,4 +481,5 @@ MIGRATIONS: tuple[str, ...] = (
     _HUB,
     _SYNC,
     _REPORTS,
+    _STAFF,
 )

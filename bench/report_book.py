@@ -14,7 +14,6 @@ migrations made them, so `vsla check` passes on the result.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sqlite3
 import subprocess
@@ -27,29 +26,20 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"
 sys.path.insert(0, str(ROOT))
 
-COPIED = (
-    "journal",
-    "postings",
-    "balances",
-    "groups",
-    "cycles",
-    "members",
-    "roles",
-    "meetings",
-    "attendance",
-    "loans",
-    "meeting_figures",
-    "payouts",
-)
+
+def copied() -> tuple[str, ...]:
+    """The tables a shard holds of its groups: the chain, its balances and every projection."""
+    from vsla.book.projections import PROJECTION_TABLES
+
+    return ("journal", "postings", "balances", *PROJECTION_TABLES)
 
 
 def ussd_bench() -> ModuleType:
     """bench/ussd.py, for its groups (members, constitutions, meeting plans)."""
-    spec = importlib.util.spec_from_file_location("bench_ussd", Path(__file__).with_name("ussd.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_ussd"] = module
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from sync import builder  # bench/sync.py loads bench/ussd.py the same way
+
+    module: ModuleType = builder()
     return module
 
 
@@ -106,7 +96,7 @@ def merge(shards: list[Path], path: Path) -> None:
         conn.execute(f"DROP TRIGGER {name}")
     for number, shard in enumerate(shards):
         conn.execute(f"ATTACH DATABASE ? AS shard{number}", [str(shard)])
-        for table in COPIED:
+        for table in copied():
             conn.execute(f"INSERT INTO main.{table} SELECT * FROM shard{number}.{table}")
     for _name, sql in triggers:
         conn.execute(sql)

@@ -3,7 +3,6 @@ women and for men; a chart of women against men; and the figures staff should co
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import ClassVar, cast
 
 from rich.table import Table
@@ -25,7 +24,7 @@ NOT_AVAILABLE = N_("n/a")
 GENDERS = (N_("all"), N_("women"), N_("men"))  # the columns, in the order of `gendered`
 
 
-def gendered(ratio: Gendered) -> tuple[Fraction | None, Fraction | None, Fraction | None]:
+def gendered(ratio: Gendered) -> tuple[float | None, float | None, float | None]:
     return ratio.all, ratio.women, ratio.men
 
 
@@ -148,7 +147,7 @@ class ReportsScreen(GroupScreen):
     def _whole(self, units: int) -> str:
         return self._amount(units * self.state.currency.unit_minor)
 
-    def _percent(self, ratio: Fraction | None) -> str:
+    def _percent(self, ratio: float | None) -> str:
         if ratio is None:
             return t(NOT_AVAILABLE)
         from babel.numbers import format_percent

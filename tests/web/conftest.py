@@ -50,7 +50,8 @@ ADMIN = Account("amina@example.org", "admin", "admin-password-0123")
 VIEWER = Account("zola@example.org", "viewer", "viewer-password-4567")
 LOCKED = Account("locked@example.org", "viewer", "locked-password-8901")  # the lockout test's
 LINGALA = Account("mbuyi@example.org", "viewer", "lingala-password-2345")  # the language test's
-ACCOUNTS = (ADMIN, VIEWER, LOCKED, LINGALA)
+FRENCH = Account("kasongo@example.org", "viewer", "french-password-6789")  # chosen at login
+ACCOUNTS = (ADMIN, VIEWER, LOCKED, LINGALA, FRENCH)
 
 
 def require_browser() -> None:

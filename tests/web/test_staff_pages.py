@@ -19,6 +19,7 @@ from ledger import currency
 from tests.hub.conftest import KEY
 from tests.web.conftest import (
     ADMIN,
+    FRENCH,
     LINGALA,
     LOCKED,
     NOW,
@@ -525,6 +526,21 @@ def test_the_language_is_chosen_and_remembered_on_the_account(
     assert all(text in nav_text for text in translated.values())
     option = Select(browser.find_element(By.ID, "language")).first_selected_option
     assert option.get_attribute("value") == "ln"
+
+
+def test_a_language_chosen_on_the_login_page_is_kept_and_remembered(
+    browser: WebDriver, web_hub: WebHub
+) -> None:
+    browser.get(web_hub.url + "/staff/login")
+    browser.delete_all_cookies()
+    browser.get(web_hub.url + "/staff/login?lang=fr")
+    assert browser.execute_script("return document.documentElement.lang") == "fr"
+    fill_login(browser, FRENCH.email, FRENCH.password)
+    assert path_of(browser) == "/staff/"
+    assert browser.execute_script("return document.documentElement.lang") == "fr"
+    browser.delete_all_cookies()  # a new browser: the account remembers it
+    log_in(browser, web_hub, FRENCH, "/staff/groups")
+    assert browser.execute_script("return document.documentElement.lang") == "fr"
 
 
 # -- a phone ---------------------------------------------------------------------------------------

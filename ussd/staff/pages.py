@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -52,7 +53,11 @@ class StaffPages:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self.templates = Jinja2Templates(directory=HERE / "templates")
-        self.kept = Kept()
+        # A report over thousands of groups is tens of MB: a few are kept (today's, and the
+        # month ends of the charts); charts are small; downloads a few MB each.
+        self.reports = Kept(12)
+        self.charts = Kept(256)
+        self.files = Kept(8)
         self.clients = ClientLimiter()
 
     def routes(self) -> list[BaseRoute]:
@@ -223,18 +228,30 @@ class StaffPages:
         if staff is None:
             self.clients.failed(client)
             return again(401, N_("Wrong email or password."))
+        chosen = request.session.get("lang")
         request.session.clear()  # a new session: nothing of the one before the login is kept
         request.session.update({"staff": staff.email, "since": time.time()})
         if staff.language:
             request.session["lang"] = staff.language
+        elif chosen in LANGUAGES:  # chosen on the login page: kept, and remembered
+            request.session["lang"] = chosen
+            member, now = staff, self.hub.clock()
+
+            def remember() -> None:
+                accounts = StaffAccounts(self.hub.here().session.book)
+                accounts.set_language(member.email, str(chosen), now)
+
+            await self.hub.in_thread(remember)
         return RedirectResponse(target, 303)
 
     async def logout(self, request: Request) -> Response:
         form = await request.form()
         email = request.session.get("staff")
-        if isinstance(email, str) and csrf_ok(request, form.get("csrf")):
+        if isinstance(email, str) and not csrf_ok(request, form.get("csrf")):
+            return RedirectResponse("/staff/", 303)  # still logged in, and it shows
+        if isinstance(email, str):
             await self._log(email, "logout", "", request)
-            request.session.clear()
+        request.session.clear()
         return RedirectResponse("/staff/login", 303)
 
     async def language(self, request: Request) -> Response:
@@ -260,7 +277,7 @@ class StaffPages:
         def read() -> SavixReport:
             reader = self.hub.here().session.reader
             mark = reader.book_mark()
-            return self.kept.get(("report", day, mark), lambda: reader.savix(day))
+            return self.reports.get(("report", day, mark), lambda: reader.savix(day))
 
         return await self.hub.in_thread(read)
 
@@ -306,8 +323,7 @@ class StaffPages:
             return views.group_detail(self.hub.here().session.book, group_id, page.today)
 
         detail = await self.hub.in_thread(read)
-        await self._log(staff.email, "view_group", group_id, request)
-        return self.render(
+        response = self.render(
             request,
             "group.html",
             page,
@@ -316,6 +332,11 @@ class StaffPages:
             code=request.session.pop("code", None),
             lines_of=lambda g: views.figure_lines(g.items),
         )
+        # Logged once the page is sent: the reader does not wait on the book's write lock.
+        response.background = BackgroundTask(
+            self._log, staff.email, "view_group", group_id, request
+        )
+        return response
 
     async def member_action(self, request: Request, staff: StaffMember) -> Response:
         group_id, member_id = request.path_params["group"], request.path_params["member"]
@@ -362,12 +383,12 @@ class StaffPages:
             mark = reader.book_mark()
             days = views.chart_days(page.today) if name in views.OVER_TIME else (page.today,)
             reports = tuple(
-                self.kept.get(("report", day, mark), partial(reader.savix, day)) for day in days
+                self.reports.get(("report", day, mark), partial(reader.savix, day)) for day in days
             )
             if code not in reports[-1].totals:
                 return ""
             key = ("chart", page.today, mark, code, name, page.language)
-            return self.kept.get(key, lambda: views.chart(reports, code, name, page.language))
+            return self.charts.get(key, lambda: views.chart(reports, code, name, page.language))
 
         svg = await self.hub.in_thread(draw)
         if not svg:
@@ -388,8 +409,11 @@ class StaffPages:
         report = await self.report(page.today)
 
         def make() -> bytes:
-            outcomes = self.hub.here().session.reader.cycle_outcomes()
-            return views.download(report, outcomes, name, page.language)
+            reader = self.hub.here().session.reader
+            key = ("download", page.today, reader.book_mark(), name, page.language)
+            return self.files.get(
+                key, lambda: views.download(report, reader.cycle_outcomes(), name, page.language)
+            )
 
         data = await self.hub.in_thread(make)
         await self._log(staff.email, "download", name, request)

@@ -58,6 +58,7 @@ class StaffPages:
         self.reports = Kept(12)
         self.charts = Kept(256)
         self.files = Kept(8)
+        self.details = Kept(64)  # one group's members, late loans, meetings, refused pushes
         self.clients = ClientLimiter()
 
     def routes(self) -> list[BaseRoute]:
@@ -320,7 +321,11 @@ class StaffPages:
             return self._problem(request, staff, 404, N_("There is no such group on this hub."))
 
         def read() -> views.GroupDetail:
-            return views.group_detail(self.hub.here().session.book, group_id, page.today)
+            book = self.hub.here().session.book
+            key = ("group", group_id, page.today, book.reader.book_mark())
+            kept = self.details.get(key, lambda: views.group_detail(book, group_id, page.today))
+            # Refused pushes add no entry (the mark stays): read each time, one indexed read.
+            return views.with_quarantine(kept, book, group_id)
 
         detail = await self.hub.in_thread(read)
         response = self.render(

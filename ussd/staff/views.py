@@ -218,15 +218,19 @@ class GroupDetail:
 
 
 def group_detail(book: Book, group_id: str, today: date) -> GroupDetail:
-    from vsla.book.sync import SyncHub
-
     reader = book.reader
     return GroupDetail(
         members=reader.members(group_id).members,
         late=reader.loans(group_id, today).late,
         meetings=reader.cycle_series(group_id),
-        quarantined=tuple(SyncHub(book).quarantined(group_id)),
+        quarantined=(),
     )
+
+
+def with_quarantine(detail: GroupDetail, book: Book, group_id: str) -> GroupDetail:
+    from vsla.book.sync import SyncHub
+
+    return replace(detail, quarantined=tuple(SyncHub(book).quarantined(group_id)))
 
 
 # -- charts and downloads ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Each output is made whole before anything is written; a refused command writes n
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -66,6 +67,9 @@ def savix(
     db: DbOption = None,
 ) -> None:
     """The SAVIX data items and indicators, every figure for women and for men."""
+    # A short-lived process holding tens of thousands of objects to the end: the cycle
+    # collector would only walk them over and over (a third of the time on 10,000 groups).
+    gc.disable()
     day = parse_date(as_of, "--as-of")
     groups = tuple(group or ())
     outputs = [o for o in (csv_file, xlsx_file, parquet_file) if o is not None]
@@ -86,7 +90,7 @@ def savix(
     from vsla.exports import savix as out
 
     if as_json:
-        print_json(report.to_json())
+        print_json(report.to_json(), compact=True)
         return
     if csv_file is not None:
         _write(csv_file, out.to_csv(out.group_rows(report)).encode())

@@ -17,6 +17,7 @@ SAVINGS_OVER_MEDIAN = 5
 OLDEST_CYCLE_DAYS = 60 * 7
 QUIET_DAYS = 4 * 7
 FEWEST_MEMBERS, MOST_MEMBERS = 5, 50
+SPLITS = tuple(name for name, f in Items.__dataclass_fields__.items() if f.type == "Split")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +35,8 @@ class Facts:
 
 def impossible(items: Items, facts: Facts) -> list[Problem]:
     found: list[Problem] = []
-    splits = {
-        name: value
-        for name in Items.__dataclass_fields__
-        if isinstance(value := getattr(items, name), Split)
-    }
-    for name, split in splits.items():
+    for name in SPLITS:
+        split: Split = getattr(items, name)
         if split.women < 0 or split.men < 0:
             found.append(_refused("savix.negative", N_("{item} is negative"), item=name))
     for name in ("loan_fund_cash_minor", "social_fund_minor"):

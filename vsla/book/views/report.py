@@ -62,23 +62,28 @@ def number(value: float | None) -> float | None:
     return None if value is None else round(value, DIGITS)
 
 
+_RATIO_KEYS = tuple((name, f"{name}_women", f"{name}_men") for name in RATIOS)
+
+
 def figures_json(items: Items, ratios: Indicators | None = None) -> dict[str, Any]:
     """Items and indicators as the flat public shape (shared by groups and totals)."""
     out: dict[str, Any] = {}
     for name in SPLIT_ITEMS:
         split: Split = getattr(items, name)
-        out[name] = {"all": split.all, "women": split.women, "men": split.men}
+        women, men = split.women, split.men
+        out[name] = {"all": women + men, "women": women, "men": men}
     for name in MONEY_ITEMS:
         out[name] = getattr(items, name)
     ratios = ratios or indicators(items)
-    for name in RATIOS:
+    for name, women_key, men_key in _RATIO_KEYS:
         value = getattr(ratios, name)
         if isinstance(value, Gendered):
-            out[name] = number(value.all)
-            out[f"{name}_women"] = number(value.women)
-            out[f"{name}_men"] = number(value.men)
+            a, w, m = value.all, value.women, value.men
+            out[name] = None if a is None else round(a, DIGITS)
+            out[women_key] = None if w is None else round(w, DIGITS)
+            out[men_key] = None if m is None else round(m, DIGITS)
         else:
-            out[name] = number(value)
+            out[name] = None if value is None else round(value, DIGITS)
     return out
 
 

@@ -22,4 +22,5 @@ lock() {
 }
 lock requirements/app.txt "$@"
 lock requirements/hub.txt --extra hub "$@"
-lock requirements/test.txt --extra test --extra hub "$@"
+lock requirements/reports.txt --extra reports "$@"
+lock requirements/test.txt --extra test --extra hub --extra reports "$@"

@@ -17,7 +17,12 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-LOCKS = {"app": (), "hub": ("hub",), "test": ("test", "hub")}
+LOCKS = {
+    "app": (),
+    "hub": ("hub",),
+    "reports": ("reports",),
+    "test": ("test", "hub", "reports"),
+}
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ ;\\]+)")
 
 
@@ -80,7 +85,7 @@ def test_every_locked_file_has_a_hash(lock: str) -> None:
     assert [name for name, (_v, hashes, _via) in locked.items() if not hashes] == []
 
 
-@pytest.mark.parametrize("lock", ["app", "hub"])
+@pytest.mark.parametrize("lock", ["app", "hub", "reports"])
 def test_each_lock_is_the_test_lock_without_the_test_tools(lock: str) -> None:
     """The demo, the hub and the tests run on the same versions of everything they share."""
     part, test = pins(lock), pins("test")

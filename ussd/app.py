@@ -400,8 +400,29 @@ def create_hub(
                 stop()
             hub.close()
 
+    from starlette.middleware import Middleware
+    from starlette.middleware.sessions import SessionMiddleware
+
+    from ussd.staff.auth import COOKIE, SESSION_HOURS, session_key
+    from ussd.staff.pages import StaffPages
+
+    staff = StaffPages(hub)
     app = Starlette(
+        middleware=[
+            # Signed (not encrypted: it holds the email and a CSRF token), HttpOnly, SameSite
+            # lax, and Secure unless the hub is told it has no TLS; only the staff pages set it.
+            Middleware(
+                SessionMiddleware,
+                secret_key=session_key(hub.key),
+                session_cookie=COOKIE,
+                max_age=SESSION_HOURS * 3600,
+                path="/staff",
+                same_site="lax",
+                https_only=settings.staff_https,
+            )
+        ],
         routes=[
+            *staff.routes(),
             Route("/health", hub.health, methods=["GET"]),
             Route("/ussd/{token}/africastalking", hub.africastalking, methods=["POST"]),
             Route("/ussd/{token}/africastalking/events", hub.events, methods=["POST"]),

@@ -52,6 +52,13 @@ class HubSettings(BaseSettings):
         default=None,
         description="a Litestream replica (file:///…, s3://…): the book is replicated to it",
     )
+    staff_https: bool = Field(
+        default=True,
+        description=(
+            "the staff pages' cookie is sent over HTTPS only (the hub behind TLS); false only "
+            "on a private network without TLS, or in tests"
+        ),
+    )
     book_threads: int = Field(
         default=2,
         ge=1,

@@ -22,6 +22,8 @@ REBUILT = (
     "meetings",
     "attendance",
     "loans",
+    "meeting_figures",
+    "payouts",
     "balances",
     "postings",
     "journal",
@@ -43,6 +45,10 @@ DEVICE_ONLY = (
     "quarantine",
     "pushes",
     "sync_acks",
+    # the hub's staff accounts for its web pages, their log-ins and audit log
+    "staff",
+    "staff_logins",
+    "staff_log",
 )
 GROUP_COLUMN = {"groups": "id"}  # every other table names its group in group_id
 

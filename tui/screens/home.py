@@ -22,6 +22,7 @@ MENU = (
     ("loans", "l", N_("Loans: due, late, owed")),
     ("cycle", "c", N_("Cycle and share-out")),
     ("charts", "g", N_("Charts")),
+    ("report", "p", N_("Programme report")),
     ("roles", "r", N_("Roles")),
     ("reopen", "o", N_("Reopen the last meeting")),
 )
@@ -39,6 +40,7 @@ class GroupHomeScreen(GroupScreen):
         Binding("l", "open('loans')", N_("Loans")),
         Binding("c", "open('cycle')", N_("Cycle")),
         Binding("g", "open('charts')", N_("Charts")),
+        Binding("p", "open('report')", N_("Report"), show=False),
         Binding("r", "open('roles')", N_("Roles"), show=False),
         Binding("o", "open('reopen')", N_("Reopen"), show=False),
     ]
@@ -149,6 +151,10 @@ class GroupHomeScreen(GroupScreen):
             from tui.screens.charts import ChartsScreen
 
             self.app.push_screen(ChartsScreen(session, group))
+        elif what == "report":
+            from tui.screens.reports import ReportsScreen
+
+            self.app.push_screen(ReportsScreen(session, group, today))
         elif what == "roles":
             from tui.screens.roles import RolesScreen
 

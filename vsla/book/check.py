@@ -219,6 +219,8 @@ _KEYS = {
     "meetings": ("number",),
     "attendance": ("meeting_number", "member_id"),
     "loans": ("loan_number",),
+    "meeting_figures": ("meeting_number",),
+    "payouts": ("cycle_number", "member_id"),
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from ledger import Chained, Event, Transaction
+from vsla.book import figures
 from vsla.domain import accounts as acc
 
 Handler = Callable[[sqlite_utils.Database, Any], None]
@@ -58,6 +59,7 @@ def _cycle_started(db: sqlite_utils.Database, e: Event) -> None:
             active,
         ],
     )
+    figures.cycle_started(db, e)
 
 
 def _cycle_closed(db: sqlite_utils.Database, e: Event) -> None:
@@ -168,6 +170,7 @@ def _meeting_closed(db: sqlite_utils.Database, e: Event) -> None:
             e.meeting_number,
         ],
     )
+    figures.meeting_closed(db, e)
 
 
 def _meeting_reopened(db: sqlite_utils.Database, e: Event) -> None:
@@ -176,6 +179,7 @@ def _meeting_reopened(db: sqlite_utils.Database, e: Event) -> None:
         "WHERE group_id = ? AND number = ?",
         [e.group_id, e.meeting_number],
     )
+    figures.meeting_reopened(db, e)
 
 
 def _transaction(db: sqlite_utils.Database, tx: Transaction) -> None:
@@ -204,6 +208,8 @@ def _transaction(db: sqlite_utils.Database, tx: Transaction) -> None:
             ],
         )
         return
+    if tx.kind == "shareout_payout":
+        figures.shareout_payout(db, tx)
     if tx.kind == "service_charge" and tx.reverses is None:
         db.execute(
             "UPDATE loans SET periods_charged = MAX(periods_charged, ?) "
@@ -260,4 +266,13 @@ _EVENTS: dict[str, Handler] = {
     "meeting_reopened": _meeting_reopened,
 }
 
-PROJECTION_TABLES = ("groups", "cycles", "members", "roles", "meetings", "attendance", "loans")
+PROJECTION_TABLES = (
+    "groups",
+    "cycles",
+    "members",
+    "roles",
+    "meetings",
+    "attendance",
+    "loans",
+    *figures.FIGURE_TABLES,
+)

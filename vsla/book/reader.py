@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from vsla.book.views.loans import LoanBook
     from vsla.book.views.meetings import Bowls, CorrectableEntry, CyclePoint, MeetingView
     from vsla.book.views.members import MemberList, Statement
+    from vsla.book.views.report import CycleOutcome, SavixReport
     from vsla.domain.shareout import ShareoutPreview
     from vsla.domain.state import GroupState
 
@@ -71,7 +72,9 @@ class Reader:
         conn, _new = connect(path, read_only=read_only, create=False, timeout_ms=timeout_ms)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version < len(MIGRATIONS) and not read_only:
-            as_database(conn, migrate=True)
+            from vsla.book.figures import rebuild_pending
+
+            rebuild_pending(as_database(conn, migrate=True))
         return cls(conn, read_only=read_only)
 
     def close(self) -> None:
@@ -412,6 +415,42 @@ class Reader:
                 )
             )
         return tuple(series)
+
+    @snapshot
+    def book_mark(self) -> int:
+        """A number that grows with every entry of any group: what was worked out from the
+        book at one mark still holds at the same mark (the staff pages' cache)."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM journal").fetchone()[0])
+
+    # -- programme reports ------------------------------------------------------------
+
+    @snapshot
+    def savix(self, as_of: date, group_ids: tuple[str, ...] = ()) -> SavixReport:
+        """The SAVIX data items, indicators and data-quality flags of the given groups (all
+        when none), as of the date, from the figures the projections keep."""
+        from vsla.book.reports import savix_report
+
+        for group_id in group_ids:
+            self._currency(group_id)  # an unknown group is an error, not an empty report
+        return savix_report(self.conn, as_of, group_ids)
+
+    @snapshot
+    def savix_series(
+        self, dates: tuple[date, ...], group_ids: tuple[str, ...] = ()
+    ) -> tuple[SavixReport, ...]:
+        """The report at each date, all read in one snapshot (for charts over time)."""
+        from vsla.book.reports import savix_report
+
+        return tuple(savix_report(self.conn, day, group_ids) for day in dates)
+
+    @snapshot
+    def cycle_outcomes(self, group_ids: tuple[str, ...] = ()) -> tuple[CycleOutcome, ...]:
+        """Every shared-out cycle: each member's savings, share and payout, by gender."""
+        from vsla.book.reports import cycle_outcomes
+
+        for group_id in group_ids:
+            self._currency(group_id)
+        return cycle_outcomes(self.conn, group_ids)
 
     # -- this device: settings and drafts ------------------------------------------------
 

@@ -52,6 +52,10 @@ class Book(GroupUseCases, MeetingUseCases, CycleUseCases, DeviceUseCases, BookBa
     ) -> Book:
         """The book at `path`; see `open_database` for `read_only`, `create`, `timeout_ms`."""
         db = open_database(path, read_only=read_only, create=create, timeout_ms=timeout_ms)
+        if not read_only:
+            from vsla.book.figures import rebuild_pending
+
+            rebuild_pending(db)
         where = None if str(path) == ":memory:" else Path(path)
         return cls(
             db,

@@ -5,7 +5,19 @@ from __future__ import annotations
 import typer
 
 from ledger import N_
-from vsla.cli import actions, backups, exporting, frontends, hub, hub_sync, sms, sync, views
+from vsla.cli import (
+    actions,
+    backups,
+    exporting,
+    frontends,
+    hub,
+    hub_staff,
+    hub_sync,
+    reports,
+    sms,
+    sync,
+    views,
+)
 from vsla.i18n import tr
 
 app = typer.Typer(
@@ -37,9 +49,11 @@ app.command("backup")(backups.backup)
 app.command("backups")(backups.backups)
 app.command("restore-backup")(backups.restore)
 app.add_typer(sms.sms_app, name="sms")
+app.add_typer(reports.report_app, name="report")
 hub.hub_app.add_typer(hub_sync.device_app, name="device")
 hub.hub_app.add_typer(hub_sync.group_app, name="group")
 hub.hub_app.add_typer(hub_sync.quarantine_app, name="quarantine")
+hub.hub_app.add_typer(hub_staff.staff_app, name="staff")
 hub.hub_app.command("stale")(hub_sync.stale)
 app.add_typer(hub.hub_app, name="hub")
 app.command("sync")(sync.sync)

@@ -161,8 +161,14 @@ def open_reader(db: Path | None) -> Iterator[Reader]:
             reader.close()
 
 
-def print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=_default) + "\n")
+def print_json(document: Any, *, compact: bool = False) -> None:
+    """`document` on standard output: indented, or `compact` for the large ones (a report
+    of thousands of groups; `jq` indents it for reading)."""
+    if compact:
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_default)
+    else:
+        text = json.dumps(document, ensure_ascii=False, indent=2, default=_default)
+    sys.stdout.write(text + "\n")
 
 
 def _default(value: object) -> Any:

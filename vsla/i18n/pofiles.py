@@ -29,7 +29,8 @@ def extract() -> Catalog:
             continue
         for filename, lineno, message, comments, context in extract_from_dir(
             directory,
-            method_map=[("**.py", "python")],
+            # The hub's staff pages are Jinja2 templates: `_("...")` in them is a message.
+            method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")],
             keywords=KEYWORDS,
         ):
             template.add(

@@ -376,6 +376,101 @@ CREATE TABLE sync_acks (
 ) STRICT;
 """
 
+# Reports. Figures the SAVIX indicators need, kept by the projections in the same transaction
+# as each entry (`vsla check` rebuilds and compares them), so a report over thousands of groups
+# reads one row per group instead of replaying journals. A book made before this migration is
+# marked, and the book layer rebuilds its figures from the journals when it next opens it.
+_REPORTS = """
+ALTER TABLE cycles ADD COLUMN women_at_start INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cycles ADD COLUMN men_at_start INTEGER NOT NULL DEFAULT 0;
+
+-- The group as it stood when each regular meeting closed: counts and money by gender, cash,
+-- the counting differences, and the open loans (due date, gender, owed) so that lateness can
+-- be judged as of any later date.
+CREATE TABLE meeting_figures (
+  group_id TEXT NOT NULL,
+  meeting_number INTEGER NOT NULL,
+  cycle_number INTEGER NOT NULL,
+  date TEXT NOT NULL,
+  cycle_start TEXT NOT NULL,
+  members_at_start_women INTEGER NOT NULL,
+  members_at_start_men INTEGER NOT NULL,
+  members_women INTEGER NOT NULL,
+  members_men INTEGER NOT NULL,
+  attending_women INTEGER NOT NULL,
+  attending_men INTEGER NOT NULL,
+  proxies_women INTEGER NOT NULL,
+  proxies_men INTEGER NOT NULL,
+  dropouts_women INTEGER NOT NULL,
+  dropouts_men INTEGER NOT NULL,
+  savings_women_minor INTEGER NOT NULL,
+  savings_men_minor INTEGER NOT NULL,
+  borrowers_women INTEGER NOT NULL,
+  borrowers_men INTEGER NOT NULL,
+  loans_women INTEGER NOT NULL,
+  loans_men INTEGER NOT NULL,
+  loans_women_minor INTEGER NOT NULL,
+  loans_men_minor INTEGER NOT NULL,
+  write_offs_women_minor INTEGER NOT NULL,
+  write_offs_men_minor INTEGER NOT NULL,
+  loan_fund_cash_minor INTEGER NOT NULL,
+  social_fund_minor INTEGER NOT NULL,
+  loan_fund_difference_minor INTEGER NOT NULL,
+  social_fund_difference_minor INTEGER NOT NULL,
+  open_loans TEXT NOT NULL,
+  PRIMARY KEY (group_id, meeting_number)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX meeting_figures_date ON meeting_figures (group_id, date);
+
+-- Each member's share-out: what she had saved, her gross share, what was deducted, her payout.
+CREATE TABLE payouts (
+  group_id TEXT NOT NULL,
+  cycle_number INTEGER NOT NULL,
+  member_id TEXT NOT NULL,
+  gender TEXT NOT NULL CHECK (gender IN ('F', 'M')),
+  shares INTEGER NOT NULL,
+  savings_minor INTEGER NOT NULL,
+  gross_minor INTEGER NOT NULL,
+  owed_minor INTEGER NOT NULL,
+  payout_minor INTEGER NOT NULL,
+  PRIMARY KEY (group_id, cycle_number, member_id)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO settings (key, value)
+SELECT 'report_figures', 'rebuild' WHERE EXISTS (SELECT 1 FROM journal);
+"""
+
+# Staff accounts for the hub's web pages (programme staff read reports there): who may log in
+# (an argon2 hash of the password, never the password), failed log-ins counted per email to
+# lock out guessing, and an audit log of what staff did. The hub's own; never synced.
+_STAFF = """
+CREATE TABLE staff (
+  email TEXT PRIMARY KEY CHECK (email = lower(email)),
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
+  password_hash TEXT NOT NULL,
+  language TEXT,
+  added_at TEXT NOT NULL,
+  disabled_at TEXT
+) STRICT;
+
+CREATE TABLE staff_logins (
+  email TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  first_failure_at TEXT,
+  locked_until TEXT
+) STRICT;
+
+CREATE TABLE staff_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  email TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  client TEXT
+) STRICT;
+CREATE INDEX staff_log_at ON staff_log (at);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _JOURNAL,
     _BOOK,
@@ -385,4 +480,6 @@ MIGRATIONS: tuple[str, ...] = (
     _NO_MEMBER_INDEX,
     _HUB,
     _SYNC,
+    _REPORTS,
+    _STAFF,
 )

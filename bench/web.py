@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import importlib.util
 import os
 import random
 import re
@@ -69,12 +68,11 @@ PAGES = ("overview", "groups by risk", "groups page", "group", "chart", "csv")
 
 
 def builder() -> ModuleType:
-    """bench/ussd.py, for its book and its server."""
-    spec = importlib.util.spec_from_file_location("bench_ussd", Path(__file__).with_name("ussd.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_ussd"] = module
-    spec.loader.exec_module(module)
+    """bench/ussd.py, for its book and its server (loaded as bench/sync.py loads it)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from sync import builder as load_ussd
+
+    module: ModuleType = load_ussd()
     return module
 
 

@@ -162,8 +162,9 @@ def _by_gender(numerator: Split, denominator: Split) -> Gendered:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Indicators:
+class Indicators(NamedTuple):
+    """Every indicator of one group or total (a named tuple: thousands are made a report)."""
+
     percent_women: float | None
     attendance_rate: Gendered
     dropout_rate: Gendered

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger import N_, Problem
-from vsla.domain.savix import Indicators, Items, Split
+from vsla.domain.savix import Indicators, Items
 
 LOW_ATTENDANCE = 0.5
 HIGH_PORTFOLIO_AT_RISK = 0.2
@@ -35,10 +35,11 @@ class Facts:
 
 def impossible(items: Items, facts: Facts) -> list[Problem]:
     found: list[Problem] = []
-    for name in SPLITS:
-        split: Split = getattr(items, name)
-        if split.women < 0 or split.men < 0:
-            found.append(_refused("savix.negative", N_("{item} is negative"), item=name))
+    splits = [getattr(items, name) for name in SPLITS]
+    if min(min(split) for split in splits) < 0:  # rare: then say which
+        for name, split in zip(SPLITS, splits, strict=True):
+            if min(split) < 0:
+                found.append(_refused("savix.negative", N_("{item} is negative"), item=name))
     for name in ("loan_fund_cash_minor", "social_fund_minor"):
         if getattr(items, name) < 0:
             found.append(_refused("savix.negative", N_("{item} is negative"), item=name))

@@ -37,24 +37,7 @@ MONEY_ITEMS = (
     "assets_minor",
     "profit_minor",
 )
-RATIOS = (
-    "percent_women",
-    "attendance_rate",
-    "dropout_rate",
-    "retention_rate",
-    "membership_growth",
-    "average_savings_minor",
-    "percent_with_loan",
-    "average_loan_minor",
-    "portfolio_at_risk",
-    "loan_fund_utilisation",
-    "loans_to_assets",
-    "return_on_savings",
-    "return_on_assets",
-    "annualised_return_on_savings",
-    "annualised_return_on_assets",
-    "average_profit_minor",
-)
+RATIOS: tuple[str, ...] = Indicators._fields  # in the order `figures_json` zips them
 DIGITS = 6  # a ratio's decimals in JSON, csv and xlsx
 
 
@@ -75,10 +58,9 @@ def figures_json(items: Items, ratios: Indicators | None = None) -> dict[str, An
     for name in MONEY_ITEMS:
         out[name] = getattr(items, name)
     ratios = ratios or indicators(items)
-    for name, women_key, men_key in _RATIO_KEYS:
-        value = getattr(ratios, name)
+    for (name, women_key, men_key), value in zip(_RATIO_KEYS, ratios, strict=True):
         if isinstance(value, Gendered):
-            a, w, m = value.all, value.women, value.men
+            a, w, m = value
             out[name] = None if a is None else round(a, DIGITS)
             out[women_key] = None if w is None else round(w, DIGITS)
             out[men_key] = None if m is None else round(m, DIGITS)

@@ -7,6 +7,8 @@ Each output is made whole before anything is written; a refused command writes n
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -92,17 +94,18 @@ def savix(
     if as_json:
         print_json(report.to_json(), compact=True)
         return
-    if csv_file is not None:
-        _write(csv_file, out.to_csv(out.group_rows(report)).encode())
-    if xlsx_file is not None:
-        out.write_xlsx(report, outcomes, xlsx_file, tr)
-    if parquet_file is not None and report.groups:
-        out.write_parquet(out.group_rows(report), parquet_file)
-    if charts is not None:
-        from vsla.exports.charts import write_charts
+    with _busy(N_("Writing the report's files …"), bool(outputs or charts)):
+        if csv_file is not None:
+            _write(csv_file, out.to_csv(out.group_rows(report)).encode())
+        if xlsx_file is not None:
+            out.write_xlsx(report, outcomes, xlsx_file, tr)
+        if parquet_file is not None and report.groups:
+            out.write_parquet(out.group_rows(report), parquet_file)
+        if charts is not None:
+            from vsla.exports.charts import write_charts
 
-        for path in write_charts(series, outcomes, charts, translate=tr):
-            typer.echo(str(path), err=True)
+            for path in write_charts(series, outcomes, charts, translate=tr):
+                typer.echo(str(path), err=True)
     for path in outputs:
         typer.echo(str(path), err=True)
     if not outputs and charts is None:
@@ -328,6 +331,20 @@ def _month_ends(day: date, months: int) -> tuple[date, ...]:
         ends.append(end)
         year, month = end.year, end.month
     return tuple(reversed(ends))
+
+
+@contextmanager
+def _busy(message: str, shown: bool) -> Iterator[None]:
+    """A spinner on the terminal (never in a pipe or a file) while files are written: a
+    workbook of thousands of groups takes seconds."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not shown or not console.is_terminal:
+        yield
+        return
+    with console.status(tr(message)):
+        yield
 
 
 def _need_reports_extra() -> None:

@@ -159,3 +159,27 @@ def test_the_quarterly_layout_has_one_row_per_group_per_quarter(book: Path, tmp_
     assert (umoja["Registered members"], umoja["Women"], umoja["Men"]) == ("5", "4", "1")
     assert umoja["Value of savings this cycle"] == "16000"
     assert umoja["Unpaid balance of late loans"] == "15200"  # by March 31 both were late
+
+
+def test_the_fast_json_is_byte_for_byte_what_json_dumps_makes(book: Path) -> None:
+    """`--json` writes the report's text directly; it must be exactly json.dumps of
+    to_json(), flags, nulls, a refused group and non-ASCII names included."""
+    from dataclasses import replace
+
+    from ledger import Problem
+    from vsla.book.reader import Reader
+    from vsla.book.views.report_text import savix_json_text
+
+    reader = Reader.open(book)
+    try:
+        report = reader.savix(AS_OF)
+    finally:
+        reader.close()
+    odd = Problem("savix.negative", "{item} is negative", {"item": "loan_fund_cash_minor"})
+    first, *rest = report.groups
+    report = replace(
+        report, groups=(replace(first, name='Umoja "Wamama" – Kolwezi', refused=(odd,)), *rest)
+    )
+    expected = json.dumps(report.to_json(), ensure_ascii=False, separators=(",", ":"))
+    assert savix_json_text(report) == expected
+    assert '"refused":[{"rule":"savix.negative"' in expected  # the case is really there

@@ -7,6 +7,7 @@ Each output is made whole before anything is written; a refused command writes n
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -92,7 +93,9 @@ def savix(
     from vsla.exports import savix as out
 
     if as_json:
-        print_json(report.to_json(), compact=True)
+        from vsla.book.views.report_text import savix_json_text
+
+        sys.stdout.write(savix_json_text(report) + "\n")
         return
     with _busy(N_("Writing the report's files …"), bool(outputs or charts)):
         if csv_file is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 from ledger import N_, Problem
 from vsla.domain.savix import Indicators, Items
@@ -36,7 +37,7 @@ class Facts:
 def impossible(items: Items, facts: Facts) -> list[Problem]:
     found: list[Problem] = []
     splits = [getattr(items, name) for name in SPLITS]
-    if min(min(split) for split in splits) < 0:  # rare: then say which
+    if min(chain.from_iterable(splits)) < 0:  # rare: then say which
         for name, split in zip(SPLITS, splits, strict=True):
             if min(split) < 0:
                 found.append(_refused("savix.negative", N_("{item} is negative"), item=name))

@@ -118,15 +118,16 @@ class SavixReport:
         return {
             "as_of": self.as_of.isoformat(),
             "groups": [g.to_json() for g in self.groups],
-            "totals": {
-                currency: {
-                    "groups": sum(
-                        1 for g in self.groups if g.currency == currency and not g.refused
-                    ),
-                    **figures_json(items),
-                }
-                for currency, items in sorted(self.totals.items())
-            },
+            "totals": self.totals_json(),
+        }
+
+    def totals_json(self) -> dict[str, Any]:
+        return {
+            currency: {
+                "groups": sum(1 for g in self.groups if g.currency == currency and not g.refused),
+                **figures_json(items),
+            }
+            for currency, items in sorted(self.totals.items())
         }
 
 

@@ -1,7 +1,7 @@
 """The SAVIX data items and indicators (reports.md), as pure arithmetic.
 
 A group's data items are counts and money split into women and men (`Split`); the items of
-several groups add up item by item (`Items.plus`), and every indicator is then one division
+several groups add up item by item (`Items.total`), and every indicator is then one division
 of two such sums: a weighted ratio, never an average of per-group ratios. A ratio whose
 denominator is zero is None ("not available"), never 0. Items are exact integers; each ratio
 is the float nearest its exact value, worked out in one rounding.
@@ -28,9 +28,6 @@ class Split(NamedTuple):
     @property
     def all(self) -> int:
         return self.women + self.men
-
-    def plus(self, other: Split) -> Split:
-        return Split(self.women + other.women, self.men + other.men)
 
     def minus(self, other: Split) -> Split:
         return Split(self.women - other.women, self.men - other.men)
@@ -73,16 +70,6 @@ class Items:
                 values[f.name] = Split(sum(s.women for s in column), sum(s.men for s in column))
             else:
                 values[f.name] = sum(column, Fraction(0) if f.name == "annual_profit_minor" else 0)
-        return Items(**values)
-
-    def plus(self, other: Items) -> Items:
-        values: dict[str, Any] = {}
-        for f in fields(Items):
-            mine, theirs = getattr(self, f.name), getattr(other, f.name)
-            if isinstance(mine, Split):
-                values[f.name] = mine.plus(theirs)
-            else:
-                values[f.name] = mine + theirs
         return Items(**values)
 
     @property

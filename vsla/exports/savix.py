@@ -17,24 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ledger import N_
-from vsla.book.views.report import CycleOutcome, SavixReport
+from vsla.book.views.report import GROUP_HEAD, CycleOutcome, SavixReport
 
 Row = dict[str, Any]
 Translate = Callable[[str], str]
 
-GROUP_COLUMNS = (
-    "as_of",
-    "group_id",
-    "name",
-    "currency",
-    "country",
-    "facilitator",
-    "last_sync",
-    "cycle",
-    "savings_started",
-    "last_meeting",
-    "shared_out",
-)
+GROUP_COLUMNS = ("as_of", *GROUP_HEAD)
 
 # (name, numerator, denominator or "", unit) of every figure, shipped with every export so
 # that readers know exactly what was computed (reports.md).

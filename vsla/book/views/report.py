@@ -15,6 +15,18 @@ from typing import Any
 from ledger import Problem
 from vsla.domain.savix import Gendered, Indicators, Items, Split, indicators
 
+GROUP_HEAD = (  # a group's first keys in the JSON, before its figures
+    "group_id",
+    "name",
+    "currency",
+    "country",
+    "facilitator",
+    "last_sync",
+    "cycle",
+    "savings_started",
+    "last_meeting",
+    "shared_out",
+)
 SPLIT_ITEMS = (
     "members",
     "members_at_start",

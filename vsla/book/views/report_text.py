@@ -13,6 +13,7 @@ from typing import Any
 
 from vsla.book.views.report import (
     DIGITS,
+    GROUP_HEAD,
     MONEY_ITEMS,
     RATIOS,
     SPLIT_ITEMS,
@@ -22,22 +23,9 @@ from vsla.book.views.report import (
 )
 from vsla.domain.savix import Gendered
 
-_HEAD = (
-    "group_id",
-    "name",
-    "currency",
-    "country",
-    "facilitator",
-    "last_sync",
-    "cycle",
-    "savings_started",
-    "last_meeting",
-    "shared_out",
-)
-
 
 def _keys() -> list[str]:
-    keys = [*_HEAD, *SPLIT_ITEMS, *MONEY_ITEMS]
+    keys = [*GROUP_HEAD, *SPLIT_ITEMS, *MONEY_ITEMS]
     for name in RATIOS:  # a ratio with women's and men's versions is three keys
         keys += [name, f"{name}_women", f"{name}_men"] if name in _GENDERED else [name]
     return [*keys, "flags", "refused"]

@@ -32,20 +32,24 @@ class Posting:
 
 def canonical_json(value: Any) -> str:
     """The one JSON text of a value: sorted keys, no spaces, no floats (they are refused)."""
-    return json.dumps(
-        value,
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-        allow_nan=False,
-        default=_refuse,
-    )
+    return _CANONICAL.encode(value)
 
 
 def _refuse(value: object) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"cannot encode {type(value).__name__} in a journal payload")
+
+
+# What json.dumps(value, **these) would build on every call, built once: the same text
+# (dumps is this very encoder's encode), without the cost of making it for each entry.
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False,
+    sort_keys=True,
+    separators=(",", ":"),
+    allow_nan=False,
+    default=_refuse,
+)
 
 
 def _check_no_floats(value: Any) -> None:

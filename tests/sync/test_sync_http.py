@@ -79,9 +79,9 @@ def test_push_then_push_again(hub: HubProcess, phone_a: Path) -> None:
 
 
 class Cutter:
-    """A TCP proxy to the hub that cuts the device's connection once: `before` the request
+    """A TCP proxy to the hub that cuts the device's connection once: `before` a request
     reaches the hub, or `after` the hub answered (it committed) but before the answer
-    reaches the device. Later connections go through whole."""
+    reaches the device. Everything else goes through whole, kept-alive connections too."""
 
     def __init__(self, target: int, when: str) -> None:
         self.target, self.when, self.cut = target, when, False
@@ -96,30 +96,40 @@ class Cutter:
 
     def relay(self, client: socket.socket) -> None:
         with client, socket.create_connection(("127.0.0.1", self.target)) as upstream:
-            request = self.read_request(client)
-            if not self.cut and self.when == "before":
-                self.cut = True
-                return  # the hub never sees it
-            upstream.sendall(request)
-            answer = b"".join(iter(lambda: upstream.recv(65536), b""))
-            if not self.cut and self.when == "after":
-                self.cut = True
-                return  # the hub committed; the device never hears it
-            client.sendall(answer)
+            while (request := self.read_message(client)) is not None:
+                if not self.cut and self.when == "before":
+                    self.cut = True
+                    return  # the hub never sees it
+                upstream.sendall(request)
+                answer = self.read_message(upstream)
+                if answer is None:
+                    return
+                if not self.cut and self.when == "after":
+                    self.cut = True
+                    return  # the hub committed; the device never hears it
+                client.sendall(answer)
 
     @staticmethod
-    def read_request(client: socket.socket) -> bytes:
+    def read_message(peer: socket.socket) -> bytes | None:
+        """One HTTP request or answer (its head, and a body of its Content-Length); None
+        when the peer closed the connection first."""
         data = b""
         while b"\r\n\r\n" not in data:
-            data += client.recv(65536)
+            chunk = peer.recv(65536)
+            if not chunk:
+                return None
+            data += chunk
         head, _, body = data.partition(b"\r\n\r\n")
         length = next(
-            int(line.split(b":")[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
+            (
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
         )
         while len(body) < length:
-            body += client.recv(65536)
+            body += peer.recv(65536)
         return head + b"\r\n\r\n" + body
 
 

@@ -33,9 +33,7 @@ Projector = Callable[[sqlite_utils.Database, Chained], None]
 # The guard's third argument: (group, account) pairs it already found in this append
 # (members and loans are never deleted, so they stay valid to its end; a push of a year
 # asks once per account, not once per posting).
-AccountGuard = Callable[
-    [sqlite_utils.Database, Transaction, set[tuple[str, str]]], list[Problem]
-]
+AccountGuard = Callable[[sqlite_utils.Database, Transaction, set[tuple[str, str]]], list[Problem]]
 
 
 class IdConflict(LedgerError):

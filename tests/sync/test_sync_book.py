@@ -157,6 +157,30 @@ def test_a_batch_with_one_bad_entry_is_refused_whole(phone: Book, hub: Book, spo
     assert push(hub, "phone-a", batch).stored == len(batch)  # the true one still goes in
 
 
+def test_an_altered_entry_is_named_whether_new_or_already_held(phone: Book, hub: Book) -> None:
+    """The hub hashes a new entry once, as its journal links it: an amount changed (still
+    balanced, its old hash kept) is found there and named. An entry the hub already holds
+    is not linked again, so it is hashed on its own: sent again altered, it is refused too,
+    though its hash is the one the hub holds."""
+    batch = SyncDevice(phone).pending("umoja")
+    spoiled = tampered(batch)
+    altered = next(new["id"] for new, old in zip(spoiled, batch, strict=True) if new != old)
+    with pytest.raises(SyncRefused) as refused:
+        push(hub, "phone-a", spoiled)
+    assert refused.value.problem.code == "chain.altered"
+    assert refused.value.problem.params["id"] == altered
+    assert hub.journal.head_link("umoja") is None
+    push(hub, "phone-a", batch)
+    held = hub.journal.balances("umoja")
+    with pytest.raises(SyncRefused) as again:
+        push(hub, "phone-a", spoiled)
+    assert (again.value.problem.code, again.value.problem.params["id"]) == (
+        "chain.altered",
+        altered,
+    )
+    assert hub.journal.balances("umoja") == held
+
+
 def test_devices_are_named_revoked_and_known_by_token_only(hub: Book) -> None:
     token = SyncHub(hub).add_device("laptop-1", NOW)
     assert SyncHub(hub).device_for(token) == "laptop-1"

@@ -93,13 +93,15 @@ def fresh_device(source: Path, work: Path) -> Path:
 def serve(db: Path, port: int) -> None:
     import uvicorn
 
-    from ussd.app import create_hub
+    from ussd.app import create_hub, freeze_start_up
     from ussd.settings import HubSettings
 
     settings = HubSettings.model_validate(
         {"path_token": TOKEN_PATH, "pin_key": TOKEN_PATH, "service_codes": ["*1#"]}
     )
-    uvicorn.run(create_hub(settings, db), host="127.0.0.1", port=port, log_level="warning")
+    app = create_hub(settings, db)
+    freeze_start_up()  # as `vsla hub serve` does
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
 def start_hub(db: Path) -> tuple[subprocess.Popen[bytes], int]:

@@ -52,7 +52,12 @@ _CANONICAL = json.JSONEncoder(
 )
 
 
+_PLAIN = (str, int, bool, type(None))  # by exact type: most of a payload, checked at once
+
+
 def _check_no_floats(value: Any) -> None:
+    if type(value) in _PLAIN:
+        return
     if isinstance(value, float):
         raise LedgerError.of("payload.float", N_("journal payloads may not hold decimal numbers"))
     if isinstance(value, Mapping):

@@ -133,6 +133,61 @@ class Cutter:
         return head + b"\r\n\r\n" + body
 
 
+class Proxy(Cutter):
+    """A plain HTTP proxy in front of the hub: it takes requests for whole addresses
+    ("POST http://127.0.0.1:PORT/sync/umoja"), notes each, and forwards them in origin
+    form. It counts the connections it is given."""
+
+    def __init__(self, target: int) -> None:
+        self.seen: list[str] = []
+        self.connections = 0
+        super().__init__(target, when="never")
+
+    def relay(self, client: socket.socket) -> None:
+        self.connections += 1
+        with client, socket.create_connection(("127.0.0.1", self.target)) as upstream:
+            while (request := self.read_message(client)) is not None:
+                line, _, rest = request.partition(b"\r\n")
+                method, target, version = line.split(b" ")
+                self.seen.append(f"{method.decode()} {target.decode()}")
+                origin = b"/" + target.split(b"/", 3)[3] if target.startswith(b"http") else target
+                upstream.sendall(b" ".join((method, origin, version)) + b"\r\n" + rest)
+                answer = self.read_message(upstream)
+                if answer is None:
+                    return
+                client.sendall(answer)
+
+
+def test_sync_goes_through_the_proxy_the_environment_names_on_one_connection(
+    hub: HubProcess, phone_a: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device behind a proxy (HTTP_PROXY, as urllib reads it) pushes through it; the
+    batches of a run (of 8 entries here) share one kept-alive connection. NO_PROXY sends
+    it straight."""
+    monkeypatch.setattr("vsla.cli.sync.BATCH", 8)
+    proxy = Proxy(int(hub.url.rsplit(":", 1)[1]))
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    code, report, err = vsla(
+        "sync", "--hub", hub.url, "--token", hub.tokens["phone-a"], "--json", db=phone_a
+    )
+    assert code == 0, err
+    on_phone = len(entries_on(phone_a))
+    assert json.loads(report)["groups"]["umoja"]["stored"] == on_phone
+    pushes = [seen for seen in proxy.seen if seen.startswith("POST")]
+    assert pushes == [f"POST {hub.url}/sync/umoja"] * len(pushes) and len(pushes) >= 2
+    assert proxy.connections == 1
+    assert entries_on(hub.db) == entries_on(phone_a)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    book = Book.open(phone_a)
+    meet(book, week(6), Shares("M04", 1))
+    book.close()
+    before = len(proxy.seen)
+    assert sync(hub, "phone-a", phone_a)[0] == 0
+    assert len(proxy.seen) == before and entries_on(hub.db) == entries_on(phone_a)
+
+
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_a_push_cut_mid_batch_loses_nothing_and_stores_nothing_twice(
     hub: HubProcess, phone_a: Path, when: str

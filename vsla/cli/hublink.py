@@ -2,7 +2,8 @@
 its answer apart: `vsla sync` prepares the next batch while the hub stores the last one.
 
 Kept alive because a phone link pays a TLS handshake (several round trips) for every new
-connection. A connection idle for longer than the hub keeps one open is not reused: the
+connection. Through the proxy the environment names (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), as
+urllib would go. A connection idle for longer than the hub keeps one open is not reused: the
 hub may have closed it, and a push whose answer never came cannot be told apart from one
 cut on the way (both end the run with "cannot be reached"; nothing is lost either way).
 """
@@ -31,6 +32,10 @@ class HubLink:
         self._https = parts.scheme == "https"
         self._host, self._port = parts.hostname, parts.port
         self._prefix = parts.path.rstrip("/")
+        self._proxy = _proxy_for(parts.scheme, parts.hostname)
+        if self._proxy is not None and not self._https:
+            # through a plain HTTP proxy, a request names the whole address
+            self._prefix = f"http://{parts.netloc}{self._prefix}"
         self._headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self._timeout_s = timeout_s
         self._conn: http.client.HTTPConnection | None = None
@@ -45,8 +50,7 @@ class HubLink:
         if self._conn is not None and time.monotonic() - self._used_at > IDLE_S:
             self.close()
         if self._conn is None:
-            kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-            self._conn = kind(self._host, self._port, timeout=self._timeout_s)
+            self._conn = self._connect()
         method = "GET" if body is None else "POST"
         try:
             self._conn.request(method, self._prefix + path, body, self._headers)
@@ -72,7 +76,28 @@ class HubLink:
                 raise Unreachable("the answer is not JSON") from None
             return status, {}
 
+    def _connect(self) -> http.client.HTTPConnection:
+        kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+        if self._proxy is None:
+            return kind(self._host, self._port, timeout=self._timeout_s)
+        conn = kind(self._proxy.hostname or "", self._proxy.port, timeout=self._timeout_s)
+        if self._https:  # through the proxy's CONNECT, TLS with the hub itself
+            conn.set_tunnel(self._host, self._port)
+        return conn
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _proxy_for(scheme: str, host: str) -> urllib.parse.SplitResult | None:
+    """The proxy the environment names for `scheme` (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), as
+    urllib would use it; None for a direct connection."""
+    import urllib.request
+
+    proxy = urllib.request.getproxies().get(scheme)
+    if not proxy or urllib.request.proxy_bypass(host):
+        return None
+    parts = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    return parts if parts.hostname else None

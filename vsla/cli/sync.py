@@ -83,7 +83,7 @@ def sync(
                 counts = sent.setdefault(group_id, {"sent": 0, "stored": 0, "already": 0})
                 taken = partial(_tally, counts, partial(progress.advance, task))
                 try:
-                    refusal = push_group(link, device, group_id, taken)
+                    refusal = push_group(link, device, group_id, taken, BATCH)
                 except Unreachable as error:
                     fail_unreachable(url, str(error))
                 if refusal is not None:

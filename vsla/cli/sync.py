@@ -71,6 +71,7 @@ def sync(
 
     refused: dict[str, str] = {}
     sent: dict[str, dict[str, int]] = {}
+    unreachable: str | None = None
     with open_book(db, write=True) as book:
         url, secret = _hub_and_token(book, hub, token)
         link = _link(url, secret)
@@ -85,13 +86,16 @@ def sync(
                 try:
                     refusal = push_group(link, device, group_id, taken, BATCH)
                 except Unreachable as error:
-                    fail_unreachable(url, str(error))
+                    unreachable = str(error)  # said once the progress bar is gone
+                    break
                 if refusal is not None:
                     refused[group_id] = _shown(refusal)
                 else:
                     book.set_setting(HUB_KEY, url)
                     book.set_setting(TOKEN_KEY, secret)
         link.close()
+        if unreachable is not None:
+            fail_unreachable(url, unreachable)
         report = {g: {**sent[g], "waiting": device.waiting(g)} for g in groups}
     if as_json:
         print_json({"hub": url, "groups": report, "refused": refused})

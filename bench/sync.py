@@ -14,17 +14,18 @@ Run on demand (not part of the tests):
    kept-alive connection, the next batch read while the hub stores the last), each
    acknowledged batch marked on the device.
 3. The same rows (journal entries and postings, as the hub stores them) inserted raw, in
-   batches of the same size, one transaction each, WAL and synchronous=FULL, twice:
+   batches of the same size, one transaction each, WAL and synchronous=FULL, three times:
    - into the hub's own tables, as a new hub book has them (keys, indexes, the
      append-only and chain triggers, balances kept by trigger), each entry then its
      postings: what SQLite alone takes to store these rows as the hub must;
-   - with `executemany` into bare tables (no key, index or trigger): the disk's and
+   - into the same tables with their keys and indexes only, by `executemany`;
+   - by `executemany` into bare tables (no key, index or trigger): the disk's and
      SQLite's limit, for scale.
 
 Prints entries/s ingested by the hub (end to end: HTTP, JSON, every check, the chain, the
 append with its triggers and projections, the acknowledgement marked on the device) next
-to both raw figures, with the ratios. Target: at least 25% of the raw inserts into the
-hub's own tables.
+to each raw figure, with the ratios. Target: at least 25% of the raw inserts into the
+hub's own tables with their triggers.
 """
 
 from __future__ import annotations
@@ -201,18 +202,24 @@ def insert_bare(work: Path, batches: list[tuple[Rows, Rows]]) -> float:
     return seconds
 
 
-def insert_schema(work: Path, batches: list[tuple[Rows, Rows]]) -> float:
+def insert_schema(work: Path, batches: list[tuple[Rows, Rows]], *, triggers: bool) -> float:
     """The rows into the hub's own journal and postings tables, as a new hub book has them:
-    keys, indexes, the append-only and chain triggers, balances kept by trigger. Each entry
-    then its postings (a posting may only follow its own entry), a transaction a batch. Only
-    the trigger that asks the projections for an open meeting is dropped: raw inserts make
-    no meetings."""
-    path = work / "schema.sqlite"
+    keys and indexes, and with `triggers` the append-only and chain triggers and balances
+    kept by trigger, each entry then its postings (a posting may only follow its own
+    entry); without, with `executemany`. A transaction a batch. The trigger that asks the
+    projections for an open meeting is always dropped: raw inserts make no meetings."""
+    path = work / f"schema-{triggers}.sqlite"
     Book.open(path).close()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("DROP TRIGGER journal_only_into_open_meeting")
+    kept = () if not triggers else ("journal_only_into_open_meeting",)
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+        "AND tbl_name IN ('journal', 'postings')"
+    ).fetchall():
+        if not triggers or name in kept:
+            conn.execute(f"DROP TRIGGER {name}")
     insert_entry = (
         "INSERT INTO journal (id, group_id, seq, record_type, date, kind, memo, member_id, "
         f"meeting_number, reverses, payload, prev_hash, hash) VALUES ({', '.join('?' * 13)})"
@@ -228,12 +235,16 @@ def insert_schema(work: Path, batches: list[tuple[Rows, Rows]]) -> float:
             by_entry.setdefault(posting[0], []).append(posting)
         of_entry.append([by_entry.get(row[0], []) for row in rows])
     start = time.perf_counter()
-    for (rows, _), postings_of in zip(batches, of_entry, strict=True):
+    for (rows, postings), postings_of in zip(batches, of_entry, strict=True):
         conn.execute("BEGIN")
-        for row, postings in zip(rows, postings_of, strict=True):
-            conn.execute(insert_entry, row)
-            if postings:
-                conn.executemany(insert_posting, postings)
+        if triggers:
+            for row, own in zip(rows, postings_of, strict=True):
+                conn.execute(insert_entry, row)
+                if own:
+                    conn.executemany(insert_posting, own)
+        else:
+            conn.executemany(insert_entry, rows)
+            conn.executemany(insert_posting, postings)
         conn.execute("COMMIT")
     seconds = time.perf_counter() - start
     conn.close()
@@ -268,22 +279,24 @@ def main() -> None:
         entries = sum(len(rows) for rows, _ in batches)
         assert entries == sent, (entries, sent)
         bare_seconds = insert_bare(work, batches)
-        schema_seconds = insert_schema(work, batches)
-    hub_rate = sent / hub_seconds
-    schema_rate, bare_rate = entries / schema_seconds, entries / bare_seconds
+        keys_seconds = insert_schema(work, batches, triggers=False)
+        schema_seconds = insert_schema(work, batches, triggers=True)
+    hub_rate, schema_rate = sent / hub_seconds, entries / schema_seconds
     print(f"machine: {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
     print(f"device book: {groups:,} groups, {sent:,} entries, pushed in batches of {BATCH}")
-    line = "{:<34}{:>10,} entries in {:7.1f} s {:>9,.0f}/s  hub = {:6.1%}"
+    line = "{:<46}{:>10,} in {:6.1f} s {:>9,.0f}/s  hub = {:6.1%}"
     print(line.format("hub over HTTP (vsla sync's loop)", sent, hub_seconds, hub_rate, 1.0))
-    for name, seconds, rate in (
-        ("raw inserts, the hub's tables", schema_seconds, schema_rate),
-        ("raw executemany, bare tables", bare_seconds, bare_rate),
+    for name, seconds in (
+        ("raw, the hub's tables with their triggers", schema_seconds),
+        ("raw, the hub's tables, keys and indexes only", keys_seconds),
+        ("raw executemany, bare tables", bare_seconds),
     ):
+        rate = entries / seconds
         print(line.format(name, entries, seconds, rate, hub_rate / rate))
     ratio = hub_rate / schema_rate
     verdict = "ok" if ratio >= RATIO_TARGET else "MISSED"
     target = f"target >= {RATIO_TARGET:.0%}: {verdict}"
-    print(f"hub / raw inserts into the hub's tables: {ratio:.1%}  {target}")
+    print(f"hub / raw inserts into the hub's tables with their triggers: {ratio:.1%}  {target}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import json
 from datetime import date
 from typing import Any
 
-from ledger.chain import Chained, entry_hash
+from ledger.chain import Chained, hash_problem
 from ledger.problems import N_, LedgerError
 from ledger.records import Record, Transaction, make_event, make_transaction
 
@@ -88,12 +88,9 @@ def from_wire(value: Any, place: int = 0, *, hashed: bool = True) -> Chained:
             place, N_("entry {place} of the batch: {field} is not valid"), "record"
         ) from error
     entry = Chained(record, value["seq"], value["prev_hash"], value["hash"])
-    if hashed and entry_hash(record, entry.seq, entry.prev_hash) != entry.hash:
-        raise LedgerError.of(
-            "chain.altered",
-            N_("entry {id} was altered after it was recorded (its hash does not match)"),
-            id=record.id,
-        )
+    altered = hash_problem(entry) if hashed else None
+    if altered is not None:
+        raise LedgerError(altered)
     return entry
 
 

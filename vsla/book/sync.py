@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ledger import N_, LedgerError, Problem
-from ledger.chain import GENESIS_HASH, Chained, entry_hash, verify_chain
+from ledger.chain import GENESIS_HASH, Chained, hash_problem, verify_chain
 from ledger.wire import from_wire, to_wire
 from vsla.book.base import guarded_methods
 from vsla.domain.errors import broken
@@ -151,15 +151,9 @@ def whole_units(entries: Iterable[Chained], limit: int) -> list[dict[str, Any]]:
 def _check_hashes(entries: list[Chained]) -> None:
     """Refuses the first entry whose hash is not that of its own fields."""
     for entry in entries:
-        if entry_hash(entry.record, entry.seq, entry.prev_hash) != entry.hash:
-            raise _Refusal(
-                Problem(
-                    "chain.altered",
-                    N_("entry {id} was altered after it was recorded (its hash does not match)"),
-                    {"id": entry.record.id},
-                ),
-                entry.seq,
-            )
+        altered = hash_problem(entry)
+        if altered is not None:
+            raise _Refusal(altered, entry.seq)
 
 
 @guarded_methods
@@ -575,7 +569,8 @@ class SyncDevice:
                 "SELECT id FROM journal WHERE group_id = ? AND seq = ?", [group_id, head[0]]
             ).fetchone()
             after = self.book.journal.get(str(row[0]))
-        entries = [from_wire(value, place) for place, value in enumerate(batch)]
+        # each hash is checked with the links, by verify_chain
+        entries = [from_wire(value, place, hashed=False) for place, value in enumerate(batch)]
         if any(e.record.group_id != group_id for e in entries):
             raise broken("sync.other_group_restore", N_("the hub sent another group's entries"))
         problems = verify_chain(entries, after=after)

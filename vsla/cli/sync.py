@@ -217,7 +217,7 @@ def push_group(
     The device works while the hub does: the next batch is read and encoded while the hub
     stores the one before, and once the hub has acknowledged exactly what was sent, the
     next batch leaves before the acknowledgement is marked here. A run that stops between
-    the two only sends that batch again next time, which the hub answers "already held"."""
+    the two sends again, next time, what it had not marked: the hub answers "already held"."""
     from vsla.book.sync import Head
 
     path = f"/sync/{urllib.parse.quote(group_id, safe='')}"

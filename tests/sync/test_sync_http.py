@@ -166,9 +166,10 @@ def test_sync_goes_through_the_proxy_the_environment_names_on_one_connection(
     it straight."""
     monkeypatch.setattr("vsla.cli.sync.BATCH", 8)
     proxy = Proxy(int(hub.url.rsplit(":", 1)[1]))
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
+    for name in ("HTTP_PROXY", "http_proxy"):  # urllib prefers the lower case one
+        monkeypatch.setenv(name, f"http://127.0.0.1:{proxy.port}")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
     code, report, err = vsla(
         "sync", "--hub", hub.url, "--token", hub.tokens["phone-a"], "--json", db=phone_a
     )
@@ -179,7 +180,8 @@ def test_sync_goes_through_the_proxy_the_environment_names_on_one_connection(
     assert pushes == [f"POST {hub.url}/sync/umoja"] * len(pushes) and len(pushes) >= 2
     assert proxy.connections == 1
     assert entries_on(hub.db) == entries_on(phone_a)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1")
     book = Book.open(phone_a)
     meet(book, week(6), Shares("M04", 1))
     book.close()

@@ -16,6 +16,9 @@ import time
 import urllib.parse
 from typing import Any
 
+from ledger import N_
+from vsla.i18n import tr
+
 TIMEOUT_S = 60.0
 IDLE_S = 2.0  # uvicorn closes an idle kept-alive connection after 5 s
 
@@ -28,7 +31,7 @@ class HubLink:
     def __init__(self, url: str, token: str, timeout_s: float = TIMEOUT_S) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise Unreachable(f"not an http(s) address: {url}")
+            raise Unreachable(tr(N_("the address does not start with http:// or https://")))
         self._https = parts.scheme == "https"
         self._host, self._port = parts.hostname, parts.port
         self._prefix = parts.path.rstrip("/")
@@ -73,7 +76,7 @@ class HubLink:
         except ValueError:
             if status == 200:
                 self.close()
-                raise Unreachable("the answer is not JSON") from None
+                raise Unreachable(tr(N_("its answer is not JSON"))) from None
             return status, {}
 
     def _connect(self) -> http.client.HTTPConnection:

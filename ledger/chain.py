@@ -119,17 +119,23 @@ def verify_chain(entries: Iterable[Chained], *, after: Chained | None = None) ->
                     record,
                 )
             )
-        if entry_hash(record, entry.seq, entry.prev_hash) != entry.hash:
-            problems.append(
-                _problem(
-                    "chain.altered",
-                    N_("entry {id} was altered after it was recorded (its hash does not match)"),
-                    record,
-                )
-            )
+        altered = hash_problem(entry)
+        if altered is not None:
+            problems.append(altered)
         expected_seq = entry.seq + 1
         expected_prev = entry.hash
     return problems
+
+
+def hash_problem(entry: Chained) -> Problem | None:
+    """`chain.altered` when the entry's hash is not that of its own fields."""
+    if entry_hash(entry.record, entry.seq, entry.prev_hash) == entry.hash:
+        return None
+    return _problem(
+        "chain.altered",
+        N_("entry {id} was altered after it was recorded (its hash does not match)"),
+        entry.record,
+    )
 
 
 def _problem(code: str, message: str, record: Record | Event, **params: object) -> Problem:

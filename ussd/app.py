@@ -15,6 +15,7 @@ same machine, later sync): every read is one snapshot.
 
 from __future__ import annotations
 
+import gc
 import hmac
 import json
 import logging
@@ -373,6 +374,15 @@ class Hub:
         except BookError:
             log.exception("could not keep a delivery report")
         return PlainTextResponse("OK")
+
+
+def freeze_start_up() -> None:
+    """Everything made so far (modules, catalogues, templates, locale data) lives as long
+    as the hub: kept out of the garbage collector's walks from now on. A push of 500
+    entries makes some 50,000 short-lived objects, and the full collections they set off
+    walked all of it again each time (3 to 4% of a large push's time)."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_hub(

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ledger import N_
-from ussd.app import Hub, create_hub
+from ussd.app import Hub, create_hub, freeze_start_up
 from ussd.settings import HubSettings, load_settings, problems_of
 from vsla.book.errors import BookError
 from vsla.book.session import BookSession
@@ -49,6 +49,7 @@ def serve(db_path: Path, *, host: str, port: int, config: Path | None) -> None:
         raise SystemExit(2) from error
     replication = replicate(db_path, settings.replica_url) if settings.replica_url else None
     app = create_hub(settings, db_path, background=sms_sender(settings), book_checked=True)
+    freeze_start_up()
     # uvicorn shuts down on SIGTERM, then raises the signal again for the handler it found:
     # with Python's default one the process would die there, before the `finally` below
     # stops Litestream (which would then replicate on, and a second hub start a second

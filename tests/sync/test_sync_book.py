@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from ledger import LedgerError
 from ledger.chain import GENESIS_HASH, entry_hash
 from ledger.wire import from_wire
 from vsla.book.service import Book
@@ -155,6 +156,48 @@ def test_a_batch_with_one_bad_entry_is_refused_whole(phone: Book, hub: Book, spo
     assert hub.journal.head_link("umoja") is None  # nothing of it stored
     assert SyncHub(hub).quarantined_one(refused.value.quarantined).entries == tuple(spoil(batch))
     assert push(hub, "phone-a", batch).stored == len(batch)  # the true one still goes in
+
+
+def test_an_altered_entry_is_named_whether_new_or_already_held(phone: Book, hub: Book) -> None:
+    """The hub hashes a new entry once, as its journal links it: an amount changed (still
+    balanced, its old hash kept) is found there and named. An entry the hub already holds
+    is not linked again, so it is hashed on its own: sent again altered, it is refused too,
+    though its hash is the one the hub holds."""
+    batch = SyncDevice(phone).pending("umoja")
+    spoiled = tampered(batch)
+    altered = next(new["id"] for new, old in zip(spoiled, batch, strict=True) if new != old)
+    with pytest.raises(SyncRefused) as refused:
+        push(hub, "phone-a", spoiled)
+    assert refused.value.problem.code == "chain.altered"
+    assert refused.value.problem.params["id"] == altered
+    assert hub.journal.head_link("umoja") is None
+    push(hub, "phone-a", batch)
+    held = hub.journal.balances("umoja")
+    with pytest.raises(SyncRefused) as again:
+        push(hub, "phone-a", spoiled)
+    assert (again.value.problem.code, again.value.problem.params["id"]) == (
+        "chain.altered",
+        altered,
+    )
+    assert hub.journal.balances("umoja") == held
+
+
+@pytest.mark.parametrize("spoil", [tampered, relinked], ids=["an amount", "a link rewritten"])
+def test_a_restore_takes_nothing_altered_from_the_hub(
+    phone: Book, tmp_path: Path, spoil: Any
+) -> None:
+    """A new phone restoring umoja checks what the hub sends as the hub checks a push: an
+    entry altered on the way (or on the hub) stops the restore, and nothing is kept."""
+    sent = SyncDevice(phone).pending("umoja")
+    new_phone = Book.open(tmp_path / "new-phone.sqlite")
+    with pytest.raises(LedgerError) as refused:
+        SyncDevice(new_phone).restore("umoja", spoil(sent), NOW)
+    assert refused.value.problem.code in ("chain.altered", "chain.broken_link")
+    assert new_phone.journal.head_link("umoja") is None
+    head = SyncDevice(new_phone).restore("umoja", sent, NOW)
+    assert head == Head(*phone.journal.head_link("umoja"))  # type: ignore[misc]
+    assert new_phone.journal.balances("umoja") == phone.journal.balances("umoja")
+    new_phone.close()
 
 
 def test_devices_are_named_revoked_and_known_by_token_only(hub: Book) -> None:

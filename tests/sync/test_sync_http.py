@@ -79,9 +79,9 @@ def test_push_then_push_again(hub: HubProcess, phone_a: Path) -> None:
 
 
 class Cutter:
-    """A TCP proxy to the hub that cuts the device's connection once: `before` the request
+    """A TCP proxy to the hub that cuts the device's connection once: `before` a request
     reaches the hub, or `after` the hub answered (it committed) but before the answer
-    reaches the device. Later connections go through whole."""
+    reaches the device. Everything else goes through whole, kept-alive connections too."""
 
     def __init__(self, target: int, when: str) -> None:
         self.target, self.when, self.cut = target, when, False
@@ -96,31 +96,98 @@ class Cutter:
 
     def relay(self, client: socket.socket) -> None:
         with client, socket.create_connection(("127.0.0.1", self.target)) as upstream:
-            request = self.read_request(client)
-            if not self.cut and self.when == "before":
-                self.cut = True
-                return  # the hub never sees it
-            upstream.sendall(request)
-            answer = b"".join(iter(lambda: upstream.recv(65536), b""))
-            if not self.cut and self.when == "after":
-                self.cut = True
-                return  # the hub committed; the device never hears it
-            client.sendall(answer)
+            while (request := self.read_message(client)) is not None:
+                if not self.cut and self.when == "before":
+                    self.cut = True
+                    return  # the hub never sees it
+                upstream.sendall(request)
+                answer = self.read_message(upstream)
+                if answer is None:
+                    return
+                if not self.cut and self.when == "after":
+                    self.cut = True
+                    return  # the hub committed; the device never hears it
+                client.sendall(answer)
 
     @staticmethod
-    def read_request(client: socket.socket) -> bytes:
+    def read_message(peer: socket.socket) -> bytes | None:
+        """One HTTP request or answer (its head, and a body of its Content-Length); None
+        when the peer closed the connection first."""
         data = b""
         while b"\r\n\r\n" not in data:
-            data += client.recv(65536)
+            chunk = peer.recv(65536)
+            if not chunk:
+                return None
+            data += chunk
         head, _, body = data.partition(b"\r\n\r\n")
         length = next(
-            int(line.split(b":")[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
+            (
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
         )
         while len(body) < length:
-            body += client.recv(65536)
+            body += peer.recv(65536)
         return head + b"\r\n\r\n" + body
+
+
+class Proxy(Cutter):
+    """A plain HTTP proxy in front of the hub: it takes requests for whole addresses
+    ("POST http://127.0.0.1:PORT/sync/umoja"), notes each, and forwards them in origin
+    form. It counts the connections it is given."""
+
+    def __init__(self, target: int) -> None:
+        self.seen: list[str] = []
+        self.connections = 0
+        super().__init__(target, when="never")
+
+    def relay(self, client: socket.socket) -> None:
+        self.connections += 1
+        with client, socket.create_connection(("127.0.0.1", self.target)) as upstream:
+            while (request := self.read_message(client)) is not None:
+                line, _, rest = request.partition(b"\r\n")
+                method, target, version = line.split(b" ")
+                self.seen.append(f"{method.decode()} {target.decode()}")
+                origin = b"/" + target.split(b"/", 3)[3] if target.startswith(b"http") else target
+                upstream.sendall(b" ".join((method, origin, version)) + b"\r\n" + rest)
+                answer = self.read_message(upstream)
+                if answer is None:
+                    return
+                client.sendall(answer)
+
+
+def test_sync_goes_through_the_proxy_the_environment_names_on_one_connection(
+    hub: HubProcess, phone_a: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device behind a proxy (HTTP_PROXY, as urllib reads it) pushes through it; the
+    batches of a run (of 8 entries here) share one kept-alive connection. NO_PROXY sends
+    it straight."""
+    monkeypatch.setattr("vsla.cli.sync.BATCH", 8)
+    proxy = Proxy(int(hub.url.rsplit(":", 1)[1]))
+    for name in ("HTTP_PROXY", "http_proxy"):  # urllib prefers the lower case one
+        monkeypatch.setenv(name, f"http://127.0.0.1:{proxy.port}")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    code, report, err = vsla(
+        "sync", "--hub", hub.url, "--token", hub.tokens["phone-a"], "--json", db=phone_a
+    )
+    assert code == 0, err
+    on_phone = len(entries_on(phone_a))
+    assert json.loads(report)["groups"]["umoja"]["stored"] == on_phone
+    pushes = [seen for seen in proxy.seen if seen.startswith("POST")]
+    assert pushes == [f"POST {hub.url}/sync/umoja"] * len(pushes) and len(pushes) >= 2
+    assert proxy.connections == 1
+    assert entries_on(hub.db) == entries_on(phone_a)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1")
+    book = Book.open(phone_a)
+    meet(book, week(6), Shares("M04", 1))
+    book.close()
+    before = len(proxy.seen)
+    assert sync(hub, "phone-a", phone_a)[0] == 0
+    assert len(proxy.seen) == before and entries_on(hub.db) == entries_on(phone_a)
 
 
 @pytest.mark.parametrize("when", ["before", "after"])

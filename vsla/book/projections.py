@@ -18,6 +18,7 @@ from vsla.book import figures
 from vsla.domain import accounts as acc
 
 Handler = Callable[[sqlite_utils.Database, Any], None]
+_LOAN_PREFIXES = (acc.LOANS + ":", acc.CHARGES + ":")  # the only accounts that name a loan
 
 
 def project(db: sqlite_utils.Database, chained: Chained) -> None:
@@ -218,7 +219,9 @@ def _transaction(db: sqlite_utils.Database, tx: Transaction) -> None:
         )
     loans = {
         (found[1], found[2])
-        for found in (acc.classify(p.account) for p in tx.postings)
+        for found in (
+            acc.classify(p.account) for p in tx.postings if p.account.startswith(_LOAN_PREFIXES)
+        )
         if found is not None and found[0] == "loan"
     }
     for member_id, loan_number in loans:

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ledger import N_, LedgerError, Problem
-from ledger.chain import GENESIS_HASH, Chained, verify_chain
+from ledger.chain import GENESIS_HASH, Chained, hash_problem, verify_chain
 from ledger.wire import from_wire, to_wire
 from vsla.book.base import guarded_methods
 from vsla.domain.errors import broken
@@ -148,6 +148,14 @@ def whole_units(entries: Iterable[Chained], limit: int) -> list[dict[str, Any]]:
     return [to_wire(entry) for entry in taken]
 
 
+def _check_hashes(entries: list[Chained]) -> None:
+    """Refuses the first entry whose hash is not that of its own fields."""
+    for entry in entries:
+        altered = hash_problem(entry)
+        if altered is not None:
+            raise _Refusal(altered, entry.seq)
+
+
 @guarded_methods
 class SyncHub:
     def __init__(self, book: Book) -> None:
@@ -254,7 +262,8 @@ class SyncHub:
         entries: list[Chained] = []
         for place, value in enumerate(batch):
             try:
-                entry = from_wire(value, place)
+                # hashed once, by the journal as it links them (see `_check_hashes`)
+                entry = from_wire(value, place, hashed=False)
             except LedgerError as error:
                 raise _Refusal(error.problem, None) from error
             if entry.record.group_id != group_id:
@@ -275,7 +284,7 @@ class SyncHub:
                     ),
                     entry.seq,
                 )
-            if entries and entry.prev_hash != entries[-1].hash:  # each hash was checked above
+            if entries and entry.prev_hash != entries[-1].hash:
                 raise _Refusal(
                     Problem(
                         "chain.broken_link",
@@ -311,6 +320,7 @@ class SyncHub:
         head = self.head(group_id)
         held = 0 if head is None else head.seq
         already = [e for e in entries if e.seq <= held]
+        _check_hashes(already)  # not stored again, so not hashed by the journal
         for entry in already:
             mine = self._entry_at(group_id, entry.seq)
             if mine is None or mine.hash != entry.hash:
@@ -323,9 +333,12 @@ class SyncHub:
             try:
                 self._append(group_id, new, now)
             except LedgerError as error:
+                _check_hashes(new)  # an altered entry is named as such, whatever it broke
                 raise _Refusal(error.problem, first) from error
             stored = self.head(group_id)
-            if stored is None or stored.hash != new[-1].hash:  # the store linked it otherwise
+            if stored is None or stored.hash != new[-1].hash:
+                # the journal linked what was sent into another chain: say which entry
+                _check_hashes(new)
                 raise _Refusal(
                     Problem(
                         "sync.stored_otherwise",
@@ -363,14 +376,14 @@ class SyncHub:
                 held += unit  # nothing to text about: appended together, later
                 continue
             if held:
-                self.book.journal.append([e.record for e in held])
+                self.book.journal.append([e.record for e in held], join=True)
                 held = []
-            self.book.journal.append([e.record for e in unit])
+            self.book.journal.append([e.record for e in unit], join=True)
             for record in closed:
                 if record.date >= recent and record.meeting_number is not None:
                     self._receipts(group_id, record.meeting_number, unit, now)
         if held:
-            self.book.journal.append([e.record for e in held])
+            self.book.journal.append([e.record for e in held], join=True)
 
     def _receipts(self, group_id: str, number: int, unit: list[Chained], now: datetime) -> None:
         state = self.book.state(group_id)
@@ -534,13 +547,16 @@ class SyncDevice:
         acked = self.acknowledged(group_id)
         return (0 if head is None else head[0]) - (0 if acked is None else acked.seq)
 
-    def pending(self, group_id: str, limit: int = MAX_BATCH) -> list[dict[str, Any]]:
-        """The next entries the hub has not acknowledged, in chain order, as sync sends them,
-        in whole units (see `whole_units`)."""
-        acked = self.acknowledged(group_id)
-        return whole_units(
-            self.book.journal.entries(group_id, 0 if acked is None else acked.seq), limit
-        )
+    def pending(
+        self, group_id: str, limit: int = MAX_BATCH, after_seq: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The next entries the hub has not acknowledged (or those after `after_seq`: the
+        batch after one still on its way), in chain order, as sync sends them, in whole
+        units (see `whole_units`)."""
+        if after_seq is None:
+            acked = self.acknowledged(group_id)
+            after_seq = 0 if acked is None else acked.seq
+        return whole_units(self.book.journal.entries(group_id, after_seq), limit)
 
     def restore(self, group_id: str, batch: list[Any], now: datetime) -> Head:
         """Entries of a group fetched from the hub, in chain order from where this device
@@ -553,14 +569,15 @@ class SyncDevice:
                 "SELECT id FROM journal WHERE group_id = ? AND seq = ?", [group_id, head[0]]
             ).fetchone()
             after = self.book.journal.get(str(row[0]))
-        entries = [from_wire(value, place) for place, value in enumerate(batch)]
+        # each hash is checked with the links, by verify_chain
+        entries = [from_wire(value, place, hashed=False) for place, value in enumerate(batch)]
         if any(e.record.group_id != group_id for e in entries):
             raise broken("sync.other_group_restore", N_("the hub sent another group's entries"))
         problems = verify_chain(entries, after=after)
         if problems:
             raise LedgerError(problems[0])
         with write_transaction(self.db):
-            self.book.journal.append([e.record for e in entries])
+            self.book.journal.append([e.record for e in entries], join=True)
             stored = self.book.journal.head_link(group_id)
             if entries and (stored is None or stored[1] != entries[-1].hash):
                 raise broken(

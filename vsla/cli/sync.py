@@ -10,10 +10,10 @@ shown in the device's language and nothing is marked: the entries stay here.
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -29,13 +29,14 @@ from vsla.cli.common import (
     print_json,
     resolve_db,
 )
+from vsla.cli.hublink import TIMEOUT_S, HubLink, Unreachable
 from vsla.i18n import render_problem, tr
 
 if TYPE_CHECKING:
     from vsla.book.service import Book
+    from vsla.book.sync import SyncDevice
 
 BATCH = 500  # entries a push: about 500 kB, a few seconds on a slow phone link
-TIMEOUT_S = 60.0
 HUB_KEY, TOKEN_KEY = "sync.hub", "sync.token"
 
 HubOption = Annotated[
@@ -57,10 +58,6 @@ TokenOption = Annotated[
 ]
 
 
-class Unreachable(Exception):
-    pass
-
-
 def sync(
     hub: HubOption = None,
     token: TokenOption = None,
@@ -70,12 +67,14 @@ def sync(
     """Push what the hub has not acknowledged, group by group; resumes where it stopped."""
     from rich.progress import Progress
 
-    from vsla.book.sync import Head, SyncDevice
+    from vsla.book.sync import SyncDevice
 
     refused: dict[str, str] = {}
     sent: dict[str, dict[str, int]] = {}
+    unreachable: str | None = None
     with open_book(db, write=True) as book:
         url, secret = _hub_and_token(book, hub, token)
+        link = _link(url, secret)
         device = SyncDevice(book)
         groups = sorted(device.groups())
         waiting = {g: device.waiting(g) for g in groups}
@@ -83,23 +82,20 @@ def sync(
             task = progress.add_task(tr(N_("sending")), total=sum(waiting.values()))
             for group_id in groups:
                 counts = sent.setdefault(group_id, {"sent": 0, "stored": 0, "already": 0})
-                while batch := device.pending(group_id, BATCH):
-                    try:
-                        status, answer = _post(url, secret, group_id, batch)
-                    except Unreachable as error:
-                        fail_unreachable(url, str(error))
-                    if status != 200:
-                        refused[group_id] = _shown(answer)
-                        break
-                    head = answer["head"]
-                    device.acknowledge(group_id, Head(head["seq"], head["hash"]), _now())
-                    counts["sent"] += len(batch)
-                    counts["stored"] += int(answer["stored"])
-                    counts["already"] += int(answer["already"])
-                    progress.advance(task, len(batch))
-                if group_id not in refused:
+                taken = partial(_tally, counts, partial(progress.advance, task))
+                try:
+                    refusal = push_group(link, device, group_id, taken, BATCH)
+                except Unreachable as error:
+                    unreachable = str(error)  # said once the progress bar is gone
+                    break
+                if refusal is not None:
+                    refused[group_id] = _shown(refusal)
+                else:
                     book.set_setting(HUB_KEY, url)
                     book.set_setting(TOKEN_KEY, secret)
+        link.close()
+        if unreachable is not None:
+            fail_unreachable(url, unreachable)
         report = {g: {**sent[g], "waiting": device.waiting(g)} for g in groups}
     if as_json:
         print_json({"hub": url, "groups": report, "refused": refused})
@@ -137,6 +133,7 @@ def restore(
         open_book(db, write=True, create=True) as book,
     ):
         url, secret = _hub_and_token(book, hub, token)
+        link = _link(url, secret)
         device = SyncDevice(book)
         received = 0
         head = device.acknowledged(group)
@@ -145,7 +142,7 @@ def restore(
             quoted = urllib.parse.quote(group, safe="")
             path = f"/sync/{quoted}/entries?after={0 if mine is None else mine.seq}"
             try:
-                status, answer = _request(url, secret, path)
+                status, answer = link.request(path)
             except Unreachable as error:
                 fail_unreachable(url, str(error))
             if status != 200:
@@ -160,6 +157,7 @@ def restore(
             head = device.restore(group, batch, _now())
             received += len(batch)
             keep()  # committed: a later failure leaves a book that restore can go on from
+        link.close()
         if head is None:
             mine = device.head(group)
             if mine is None:
@@ -205,28 +203,64 @@ def _hub_and_token(book: Book, hub: str | None, token: str | None) -> tuple[str,
     return url, secret
 
 
-def _post(url: str, token: str, group_id: str, batch: list[Any]) -> tuple[int, Any]:
-    body = json.dumps({"entries": batch}, ensure_ascii=False).encode()
-    return _request(url, token, f"/sync/{urllib.parse.quote(group_id, safe='')}", body)
+def push_group(
+    link: HubLink,
+    device: SyncDevice,
+    group_id: str,
+    taken: Callable[[int, dict[str, Any]], None],
+    batch_size: int = BATCH,
+) -> Any:
+    """Pushes what the hub has not acknowledged of one group, batch after batch, each marked
+    as its acknowledgement comes; `taken(count, answer)` after each. Returns the hub's
+    refusal (its JSON), or None.
+
+    The device works while the hub does: the next batch is read and encoded while the hub
+    stores the one before, and once the hub has acknowledged exactly what was sent, the
+    next batch leaves before the acknowledgement is marked here. A run that stops between
+    the two sends again, next time, what it had not marked: the hub answers "already held"."""
+    from vsla.book.sync import Head
+
+    path = f"/sync/{urllib.parse.quote(group_id, safe='')}"
+    batch = device.pending(group_id, batch_size)
+    if batch:
+        link.send(path, _body(batch))
+    while batch:
+        upcoming = device.pending(group_id, batch_size, after_seq=int(batch[-1]["seq"]))
+        status, answer = link.receive()
+        if status != 200:
+            return answer
+        head = Head(int(answer["head"]["seq"]), str(answer["head"]["hash"]))
+        as_sent = (head.seq, head.hash) == (batch[-1]["seq"], batch[-1]["hash"])
+        if as_sent and upcoming:
+            link.send(path, _body(upcoming))
+        device.acknowledge(group_id, head, _now())
+        taken(len(batch), answer)
+        if not as_sent:  # the hub holds more or less than was sent: ask again from its head
+            upcoming = device.pending(group_id, batch_size)
+            if upcoming:
+                link.send(path, _body(upcoming))
+        batch = upcoming
+    return None
 
 
-def _request(url: str, token: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        f"{url.rstrip('/')}{path}",
-        data=body,
-        method="GET" if body is None else "POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
+def _tally(
+    counts: dict[str, int], advance: Callable[[int], None], count: int, answer: dict[str, Any]
+) -> None:
+    counts["sent"] += count
+    counts["stored"] += int(answer["stored"])
+    counts["already"] += int(answer["already"])
+    advance(count)
+
+
+def _body(batch: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"entries": batch}, ensure_ascii=False).encode()
+
+
+def _link(url: str, token: str) -> HubLink:
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        try:
-            return error.code, json.loads(error.read())
-        except ValueError:
-            return error.code, {}
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        raise Unreachable(str(getattr(error, "reason", error))) from error
+        return HubLink(url, token, TIMEOUT_S)
+    except Unreachable as error:
+        fail_unreachable(url, str(error))
 
 
 def _shown(answer: Any) -> str:
@@ -270,11 +304,10 @@ def hub_problems(
         if not secret:
             fail(tr(N_("which token? Give --token TOKEN (or run `vsla sync` once)")))
         device = SyncDevice(book)
+        link = _link(url, secret)
         for group_id in groups:
             try:
-                status, answer = _request(
-                    url, secret, f"/sync/{urllib.parse.quote(group_id, safe='')}"
-                )
+                status, answer = link.request(f"/sync/{urllib.parse.quote(group_id, safe='')}")
             except Unreachable as error:
                 fail_unreachable(url, str(error))
             if status != 200:
@@ -282,4 +315,5 @@ def hub_problems(
             head = answer.get("head") if isinstance(answer, dict) else None
             hub_head = None if not isinstance(head, dict) else Head(head["seq"], head["hash"])
             found += [(group_id, p) for p in device.against_hub(group_id, hub_head)]
+        link.close()
     return found
